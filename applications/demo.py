@@ -1,0 +1,217 @@
+"""Demo data: Bremen's two programmes, three organisations and one user per role. Safe to load twice."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from applications import roles
+from applications.models import Call, FinancingMethod, Programme
+from organisations.models import LegalForm, Membership, MembershipRole, Organisation, Seat, Topic
+
+DEMO_PASSWORD = "teilhabe-demo"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+LEGAL_REMEDY = (
+    "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden. Der "
+    "Widerspruch ist schriftlich oder zur Niederschrift bei der Senatorin für Arbeit, Soziales, Jugend und "
+    "Integration, Bahnhofsplatz 29, 28195 Bremen, einzulegen."
+)
+
+USERS = [
+    # e-mail, first name, last name, language, staff group, is_staff, is_superuser, what they show
+    (
+        "amina@demo.teilhabe.example",
+        "Amina",
+        "Yılmaz",
+        "de",
+        None,
+        False,
+        False,
+        "representative of the e.V. and of the informal initiative",
+    ),
+    ("yusuf@demo.teilhabe.example", "Yusuf", "Demir", "de", None, False, False, "member of the e.V. (cannot sign)"),
+    (
+        "olena@demo.teilhabe.example",
+        "Olena",
+        "Kovalenko",
+        "en",
+        None,
+        False,
+        False,
+        "representative of the Bremerhaven association",
+    ),
+    ("clerk@demo.teilhabe.example", "Clara", "Kramer", "de", roles.CLERK, False, False, "clerk"),
+    ("reviewer@demo.teilhabe.example", "Rüdiger", "Berg", "de", roles.REVIEWER, False, False, "reviewer"),
+    ("approver@demo.teilhabe.example", "Anke", "Vogel", "de", roles.APPROVER, False, False, "approver"),
+    (
+        "programme@demo.teilhabe.example",
+        "Paul",
+        "Neumann",
+        "de",
+        roles.PROGRAMME_ADMINISTRATOR,
+        True,
+        False,
+        "programme administrator",
+    ),
+    ("admin@demo.teilhabe.example", "Ada", "Lorenz", "de", None, True, True, "system administrator"),
+]
+
+
+def next_cut_off(today: date) -> datetime:
+    """The Selbsthilfe- und Projektförderung decides at 28 February and 15 August."""
+    candidates = [date(today.year, 2, 28), date(today.year, 8, 15), date(today.year + 1, 2, 28)]
+    day = next(d for d in candidates if d > today + timedelta(days=14))
+    return datetime.combine(day, time(23, 59), tzinfo=BERLIN)
+
+
+def _users() -> dict:
+    users = {}
+    for email, first, last, language, group, is_staff, is_superuser, _ in USERS:
+        user = get_user_model().objects.filter(email=email).first()
+        if user is None:
+            user = get_user_model().objects.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                language=language,
+                is_staff=is_staff,
+                is_superuser=is_superuser,
+            )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        users[email.split("@")[0]] = user
+    return users
+
+
+def _organisations(users: dict) -> None:
+    topics = {
+        name: Topic.objects.get_or_create(name=name)[0]
+        for name in ["Bildung", "Empowerment", "Kultur", "Sprache", "Eltern und Familie", "Nachbarschaft"]
+    }
+
+    def organisation(name, topic_names, **fields):
+        org, _ = Organisation.objects.get_or_create(name=name, defaults=fields)
+        org.topics.set([topics[t] for t in topic_names])
+        return org
+
+    elternverein = organisation(
+        "Deutsch-Türkischer Elternverein Bremen e.V.",
+        ["Bildung", "Eltern und Familie"],
+        legal_form=LegalForm.REGISTERED_ASSOCIATION,
+        register_number="VR 12345 HB",
+        seat=Seat.BREMEN,
+        street="Lindenhofstraße 12",
+        postcode="28237",
+        city="Bremen",
+        email="kontakt@elternverein.example",
+        languages="Türkisch, Deutsch",
+        description="Eltern unterstützen Eltern: Hausaufgabenhilfe, Elterncafé und Beratung.",
+    )
+    frauencafe = organisation(
+        "Frauencafé Gröpelingen",
+        ["Empowerment", "Nachbarschaft", "Sprache"],
+        legal_form=LegalForm.INFORMAL_INITIATIVE,
+        seat=Seat.BREMEN,
+        city="Bremen",
+        postcode="28239",
+        languages="Arabisch, Kurdisch, Farsi, Deutsch",
+        description="Ein offener Treffpunkt für Frauen im Stadtteil, ehrenamtlich organisiert.",
+    )
+    kulturverein = organisation(
+        "Ukrainischer Kulturverein Bremerhaven e.V.",
+        ["Kultur", "Sprache"],
+        legal_form=LegalForm.REGISTERED_ASSOCIATION,
+        register_number="VR 678 BHV",
+        seat=Seat.BREMERHAVEN,
+        street="Hafenstraße 5",
+        postcode="27568",
+        city="Bremerhaven",
+        languages="Ukrainisch, Russisch, Deutsch",
+        description="Kultur, Sprache und Begegnung für Menschen aus der Ukraine in Bremerhaven.",
+    )
+    for user, org, role in [
+        (users["amina"], elternverein, MembershipRole.REPRESENTATIVE),
+        (users["amina"], frauencafe, MembershipRole.REPRESENTATIVE),
+        (users["yusuf"], elternverein, MembershipRole.MEMBER),
+        (users["olena"], kulturverein, MembershipRole.REPRESENTATIVE),
+    ]:
+        Membership.objects.update_or_create(user=user, organisation=org, defaults={"role": role})
+
+
+def _programmes() -> None:
+    projekt, _ = Programme.objects.get_or_create(
+        title_de="Selbsthilfe- und Projektförderung",
+        defaults=dict(
+            title_en="Self-help and project funding",
+            description_de=(
+                "Zeitlich begrenzte Projekte von Migrant*innenorganisationen: Sprachcafés, Empowerment, "
+                "Qualifizierung, Hausaufgabenhilfe. Anträge sind jederzeit möglich; entschieden wird zu den "
+                "Stichtagen 28. Februar und 15. August. Ein vorzeitiger Maßnahmebeginn ist auf Antrag möglich."
+            ),
+            description_en=(
+                "Time-limited projects of migrant organisations: language cafés, empowerment, qualification, "
+                "homework help. Apply at any time; decisions are made at the cut-off dates 28 February and "
+                "15 August. An early start can be requested."
+            ),
+            who_may_apply_de="Migrant*innenorganisationen in Bremen und Bremerhaven, auch ohne Rechtsform.",
+            who_may_apply_en="Migrant organisations in Bremen and Bremerhaven, also without a legal form.",
+            financing_method=FinancingMethod.DEFICIT,
+            min_amount=Decimal("500.00"),
+            max_amount=Decimal("15000.00"),
+            informal_initiatives_may_apply=True,
+            legal_remedy=LEGAL_REMEDY,
+        ),
+    )
+    stadtteilfonds, _ = Programme.objects.get_or_create(
+        title_de="Stadtteilfonds",
+        defaults=dict(
+            title_en="Neighbourhood fund",
+            description_de=(
+                "Kleine Zuschüsse für Begegnung und ehrenamtliches Engagement im Stadtteil. Bei Arbeit mit "
+                "Minderjährigen ist ein erweitertes Führungszeugnis nötig."
+            ),
+            description_en=(
+                "Small grants for encounters and unpaid volunteering in the neighbourhood. Work with minors "
+                "requires an extended police certificate."
+            ),
+            who_may_apply_de=(
+                "Migrant*innenorganisationen, Initiativen ohne Rechtsform, Einzelpersonen und Religionsgemeinschaften."
+            ),
+            who_may_apply_en="Migrant organisations, informal initiatives, individuals and religious communities.",
+            financing_method=FinancingMethod.FIXED,
+            min_amount=Decimal("100.00"),
+            max_amount=Decimal("3000.00"),
+            informal_initiatives_may_apply=True,
+            legal_remedy=LEGAL_REMEDY,
+        ),
+    )
+    now = timezone.now()
+    closes = next_cut_off(timezone.localdate())
+    Call.objects.get_or_create(
+        programme=projekt,
+        title=f"Stichtag {closes:%d.%m.%Y}",
+        defaults={"opens_at": now - timedelta(days=30), "closes_at": closes, "budget": Decimal("120000.00")},
+    )
+    year_end = datetime(now.year + 1, 10, 31, 23, 59, tzinfo=BERLIN)
+    Call.objects.get_or_create(
+        programme=stadtteilfonds,
+        title=f"Stadtteilfonds {year_end.year}",
+        defaults={"opens_at": now - timedelta(days=30), "closes_at": year_end, "budget": Decimal("30000.00")},
+    )
+
+
+@transaction.atomic
+def load_demo_data() -> dict:
+    roles.ensure_staff_groups()
+    users = _users()
+    _organisations(users)
+    _programmes()
+    return users

@@ -1,0 +1,61 @@
+"""Form fields for amounts typed the way people write them: "1.500,50", "1500,50", "1500.50", "1.500 €"."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+\.\d{1,2}$")
+
+
+def parse_amount(raw: str) -> Decimal:
+    """Read an amount in German or English notation; ValueError when it is not one."""
+    text = raw.strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
+    if not text:
+        raise ValueError("empty")
+    if "," in text and "." in text:
+        if _THOUSANDS_COMMA.match(text):
+            text = text.replace(",", "")
+        else:
+            text = text.replace(".", "").replace(",", ".")
+    elif "," in text:
+        text = text.replace(",", ".")
+    elif _THOUSANDS_DOT.match(text):
+        text = text.replace(".", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(raw) from None
+    if not value.is_finite():
+        raise ValueError(raw)
+    return value
+
+
+class MoneyField(forms.DecimalField):
+    default_error_messages = {
+        "invalid": _("Enter an amount in euros, for example 1.500,00."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_amount(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:.2f}".replace(".", ",")
+        return value

@@ -1,0 +1,59 @@
+"""Decision letters (Zuwendungsbescheid / Ablehnungsbescheid) rendered to accessible PDF with WeasyPrint.
+
+German is the legally binding language, so letters are always rendered in German. Rendering never touches the
+network: the URL fetcher serves only the project's own static files.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from applications.models import Decision, DecisionOutcome
+
+
+class BlockedResource(Exception):
+    pass
+
+
+def static_only_url_fetcher(url: str, *args, **kwargs):
+    """Serve static files by their /static/ path; refuse every other URL (no network, no file://)."""
+    import weasyprint
+
+    prefix = settings.STATIC_URL
+    if url.startswith(prefix):
+        path = finders.find(url[len(prefix) :])
+        if path:
+            return weasyprint.default_url_fetcher(Path(path).as_uri())
+    raise BlockedResource(f"Letters may only use the project's static files, not {url!r}.")
+
+
+@lru_cache(maxsize=1)
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render_decision_letter(decision: Decision) -> bytes:
+    import weasyprint
+
+    application = decision.application
+    with translation.override("de"):
+        html = render_to_string(
+            "letters/decision.html",
+            {
+                "decision": decision,
+                "application": application,
+                "organisation": application.organisation,
+                "programme": application.call.programme,
+                "is_grant": decision.outcome == DecisionOutcome.APPROVE,
+                "issued_on": timezone.localdate(decision.approved_at or timezone.now()),
+                "office": settings.ISSUING_OFFICE,
+            },
+        )
+    document = weasyprint.HTML(string=html, base_url=settings.STATIC_URL, url_fetcher=static_only_url_fetcher)
+    return document.write_pdf(font_config=_font_config(), pdf_variant="pdf/ua-1")

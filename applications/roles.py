@@ -1,0 +1,31 @@
+"""Staff roles are Django groups, each with the permissions its work needs."""
+
+from django.contrib.auth.models import Group, Permission
+
+CLERK = "clerk"
+REVIEWER = "reviewer"
+APPROVER = "approver"
+PROGRAMME_ADMINISTRATOR = "programme administrator"
+
+ROLE_PERMISSIONS = {
+    CLERK: ["view_application", "check_application"],
+    REVIEWER: ["view_application", "review_application"],
+    APPROVER: ["view_application", "approve_decision"],
+    PROGRAMME_ADMINISTRATOR: [
+        "view_application",
+        "add_programme",
+        "change_programme",
+        "view_programme",
+        "add_call",
+        "change_call",
+        "view_call",
+    ],
+}
+
+
+def ensure_staff_groups(**kwargs) -> None:
+    """Create the staff groups and give them their permissions (runs after every migrate)."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = Permission.objects.filter(content_type__app_label="applications", codename__in=codenames)
+        group.permissions.add(*permissions)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+
+from organisations.views import set_language
+
+urlpatterns = [
+    path("", include("portal.urls")),
+    path("staff/", include("workflow.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("language/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
+]

@@ -1,0 +1,11 @@
+from django.db.models import QuerySet
+
+from notifications.models import Notification
+
+
+def notifications_for_user(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,0 +1,73 @@
+"""Tell people what happened: an outbox row now, delivery after the commit. Imports no domain app."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from notifications.models import Notification, NotificationStatus
+
+
+def notify(*, recipient, event: str, context: dict, link: str = "") -> Notification:
+    """Write the notification in the caller's transaction and hand it to a worker once that commits."""
+    from notifications.tasks import deliver_notification
+
+    notification = Notification.objects.create(
+        recipient=recipient,
+        event=event,
+        context=context,
+        link=link,
+        language=getattr(recipient, "language", "") or settings.LANGUAGE_CODE,
+    )
+    transaction.on_commit(lambda: deliver_notification.delay(notification_id=notification.pk))
+    return notification
+
+
+def notification_claim(*, notification_id: int) -> Notification | None:
+    """Claim a pending row with a conditional UPDATE, so a repeated task sends nothing twice."""
+    claimed = Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(
+        status=NotificationStatus.SENDING, claimed_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    return Notification.objects.select_related("recipient").get(pk=notification_id)
+
+
+def notification_render(notification: Notification) -> EmailMultiAlternatives:
+    context = {**notification.context, "link": _absolute(notification.link), "recipient": notification.recipient}
+    with translation.override(notification.language):
+        subject = render_to_string(f"email/{notification.event}_subject.txt", context).strip()
+        text = render_to_string(f"email/{notification.event}.txt", context)
+        html = render_to_string(f"email/{notification.event}.html", context)
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body=text,
+        to=[notification.recipient.email],
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one notification by e-mail; True when this call sent it."""
+    notification = notification_claim(notification_id=notification_id)
+    if notification is None:
+        return False
+    try:
+        notification_render(notification).send()
+    except Exception:
+        Notification.objects.filter(pk=notification.pk).update(
+            status=NotificationStatus.PENDING, attempts=notification.attempts + 1
+        )
+        raise
+    Notification.objects.filter(pk=notification.pk).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now(), attempts=notification.attempts + 1
+    )
+    return True
+
+
+def _absolute(link: str) -> str:
+    if not link or link.startswith("http"):
+        return link
+    return settings.SITE_URL + link

@@ -1,0 +1,30 @@
+"""What happens next for an application, in plain words: who must act, and what they do."""
+
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application, ApplicationStatus
+from workflow.flows import FundingFlow
+from workflow.selectors import current_step
+
+_BY_NODE = {
+    FundingFlow.propose: (_("The office"), _("A clerk checks your application and prepares a decision.")),
+    FundingFlow.approve: (_("The office"), _("A second person at the office approves the decision.")),
+    FundingFlow.create_letter: (_("The office"), _("Your decision letter is being prepared.")),
+    FundingFlow.notify_organisation: (_("The office"), _("Your decision letter is being prepared.")),
+}
+
+
+def next_step(application: Application) -> dict:
+    if application.status == ApplicationStatus.DRAFT:
+        return {
+            "who": _("You"),
+            "what": _("Complete the draft and submit it before the call closes."),
+            "when": application.call.closes_at,
+        }
+    step = current_step(application)
+    if step and step["node"] in _BY_NODE:
+        who, what = _BY_NODE[step["node"]]
+        return {"who": who, "what": what, "when": None}
+    if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED):
+        return {"who": _("You"), "what": _("Download your decision letter."), "when": None}
+    return {"who": _("The office"), "what": _("Your application is being processed."), "when": None}

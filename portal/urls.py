@@ -1,0 +1,16 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("calls/", views.programme_calls, name="calls"),
+    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("organisation/choose/", views.choose_organisation, name="choose_organisation"),
+    path("calls/<int:call_id>/apply/", views.application_new, name="application_new"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
+    path("letters/<int:pk>/download/", views.letter_download, name="letter_download"),
+]

@@ -1,0 +1,62 @@
+"""Staff task lists and the applicant's view of the process."""
+
+from django.db.models import Q, QuerySet
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from workflow.flows import FundingFlow
+from workflow.models import FundingProcess
+
+HUMAN_NODES = (FundingFlow.propose, FundingFlow.approve)
+
+
+def staff_tasks(user) -> QuerySet[Task]:
+    """Open human tasks this user holds or may take (by the permissions of their staff role)."""
+    permissions = [perm for perm in {node._owner_permission for node in HUMAN_NODES} if perm and user.has_perm(perm)]
+    return (
+        Task.objects.filter(flow_task__in=HUMAN_NODES, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        .filter(Q(owner=user) | Q(owner__isnull=True, owner_permission__in=permissions))
+        .select_related("process", "owner")
+        .order_by("created")
+    )
+
+
+def staff_task_rows(user) -> list[dict]:
+    """The task list with each task's application and whether this user may act on it."""
+    tasks = list(staff_tasks(user)[:200])
+    processes = FundingProcess.objects.filter(pk__in=[t.process_id for t in tasks]).select_related(
+        "application__organisation", "application__call__programme"
+    )
+    by_id = {p.pk: p for p in processes}
+    rows = []
+    for task in tasks:
+        process = by_id[task.process_id]
+        node = task.flow_task
+        excluded = getattr(node, "is_excluded", None)
+        rows.append(
+            {
+                "task": task,
+                "application": process.application,
+                "title": node.task_title,
+                "blocked_by_four_eyes": bool(excluded and excluded(user, task)),
+            }
+        )
+    return rows
+
+
+def open_task_for_staff(user, task_id: int) -> Task | None:
+    return staff_tasks(user).filter(pk=task_id).first()
+
+
+def current_step(application) -> dict | None:
+    """The open task of the application's process: what happens next, and who must act."""
+    process = FundingProcess.objects.filter(application=application).first()
+    if process is None:
+        return None
+    task = (
+        Task.objects.filter(process=process)
+        .exclude(status__in=[STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED])
+        .order_by("-created")
+        .first()
+    )
+    return {"process": process, "task": task, "node": task.flow_task if task else None}
