@@ -136,6 +136,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
 # Files: local under DATA_DIR, or S3-compatible when a bucket is configured.
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static", ("kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))

@@ -75,6 +75,8 @@ def application_new(request, call_id):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your draft was saved."))
+            if "review" in request.POST:
+                return redirect("portal:application_submit", pk=application.pk)
             return redirect("portal:application_edit", pk=application.pk)
     return render(
         request,

@@ -1,0 +1,95 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from applications.models import Application, Call, FinancingMethod, Programme
+from organisations.models import LegalForm, Membership, MembershipRole, Organisation, Seat, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    language = "de"
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or []:
+            self.groups.add(Group.objects.get(name=role))
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Kulturverein Nummer {n} e.V.")
+    legal_form = LegalForm.REGISTERED_ASSOCIATION
+    seat = Seat.BREMEN
+    city = "Bremen"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = MembershipRole.MEMBER
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    title_de = "Selbsthilfe- und Projektförderung"
+    title_en = "Self-help and project funding"
+    description_de = "Projekte von Migrant*innenorganisationen."
+    who_may_apply_de = "Migrant*innenorganisationen, auch ohne Rechtsform."
+    financing_method = FinancingMethod.DEFICIT
+    min_amount = Decimal("500.00")
+    max_amount = Decimal("15000.00")
+    legal_remedy = "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden."
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = "Stichtag 28.02."
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=60))
+    budget = Decimal("100000.00")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A complete draft, ready to be submitted."""
+
+    class Meta:
+        model = Application
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    call = factory.SubFactory(CallFactory)
+    title = "Sprachcafé für Eltern"
+    summary = "Wöchentliche Treffen, bei denen Eltern Deutsch üben und sich austauschen."
+    requested_amount = Decimal("2500.00")
+    period_start = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    period_end = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=200))
+    created_by = factory.SubFactory(UserFactory)

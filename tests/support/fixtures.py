@@ -1,0 +1,49 @@
+import os
+
+import pytest
+from django.conf import settings
+
+from tests.support.mailbox import Mailbox
+from tests.support.worker import Worker, test_database_url, uses_broker
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    mailbox.start()
+    yield mailbox
+    mailbox.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Uploaded and generated files go to a fresh folder, shared with the worker process."""
+    path = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def celery_worker_session(django_db_setup, django_db_blocker, smtp_server, media_root, tmp_path_factory):
+    if not uses_broker():
+        yield None
+        return
+    from config.celery_app import app
+
+    queue = f"teilhabe-test-{os.getpid()}"
+    app.conf.task_default_queue = queue
+    with django_db_blocker.unblock():
+        database_url = test_database_url()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(media_root),
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DEBUG": "true",
+    }
+    worker = Worker(queue=queue, log_path=tmp_path_factory.mktemp("worker") / "worker.log", env=env)
+    worker.start()
+    yield worker
+    worker.stop()
