@@ -52,7 +52,7 @@ def test_the_task_list_tells_the_proposer_why_they_cannot_approve(client, propos
     page = client.get("/staff/").content.decode()
     task = open_task(proposed, FundingFlow.approve)
     assert f"/staff/tasks/{task.pk}/" not in page
-    assert "Vier-Augen" in page or "second person" in page
+    assert "Eine zweite Person muss sie freigeben" in page or "second person must approve" in page
 
 
 def test_a_second_approver_can_approve(client, proposed, approver):
