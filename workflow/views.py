@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from applications.errors import ApplicationError, NotAllowed
@@ -83,7 +84,7 @@ class HumanTaskView(View):
 class ProposeDecisionView(HumanTaskView):
     template_name = "workflow/propose.html"
     form_class = ProposalForm
-    success_message = _("Your proposal was sent for approval.")
+    success_message = gettext_lazy("Your proposal was sent for approval.")
 
     def complete(self, process, form):
         data = form.cleaned_data
@@ -99,7 +100,7 @@ class ProposeDecisionView(HumanTaskView):
 class ApproveDecisionView(HumanTaskView):
     template_name = "workflow/approve.html"
     form_class = ApprovalForm
-    success_message = _("Your decision was recorded.")
+    success_message = gettext_lazy("Your decision was recorded.")
 
     def check_permission(self, request, task):
         node = task.flow_task

@@ -1,0 +1,78 @@
+"""The thin funding process in a real browser: apply, propose, approve, download the decision letter."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+
+def test_member_applies_clerk_proposes_approver_approves_member_downloads_the_letter(
+    new_page, alice, organisation, call, clerk, approver, background_worker, mailbox
+):
+    start = timezone.localdate() + timedelta(days=30)
+    end = start + timedelta(days=120)
+
+    # Alice applies for the open call and submits.
+    member = new_page()
+    log_in(member, alice.email)
+    member.get_by_role("link", name="Antrag stellen").click()
+    member.get_by_label("Projekttitel").fill("Hausaufgabenhilfe im Stadtteil")
+    member.get_by_label("Kurzbeschreibung").fill("Ehrenamtliche helfen Kindern zweimal pro Woche bei den Hausaufgaben.")
+    member.get_by_label("Beantragte Förderung (EUR)").fill("3.200,00")
+    member.get_by_label("Projektbeginn").fill(start.isoformat())
+    member.get_by_label("Projektende").fill(end.isoformat())
+    member.get_by_role("button", name="Speichern und weiter").click()
+    member.get_by_label("Ich bestätige").check()
+    member.get_by_role("button", name="Antrag einreichen").click()
+    member.get_by_text("Ihr Antrag wurde eingereicht").wait_for()
+    application_url = member.url
+
+    # Clara, a clerk, proposes to approve 3,150 EUR.
+    staff = new_page()
+    log_in(staff, clerk.email)
+    staff.goto("/staff/")
+    staff.get_by_role("link", name="Hausaufgabenhilfe im Stadtteil").click()
+    staff.get_by_label("Zuwendung bewilligen").check()
+    staff.get_by_label("Zu bewilligender Betrag (EUR)").fill("3.150,00")
+    staff.get_by_role("button", name="Zur Freigabe senden").click()
+    staff.get_by_text("Ihr Vorschlag wurde zur Freigabe gesendet").wait_for()
+
+    # Anke, a second person with the approver role, approves.
+    boss = new_page()
+    log_in(boss, approver.email)
+    boss.goto("/staff/")
+    boss.get_by_role("link", name="Hausaufgabenhilfe im Stadtteil").click()
+    boss.get_by_text("3.150,00 EUR").wait_for()
+    boss.get_by_label("Freigeben und Bescheid erlassen").check()
+    boss.get_by_role("button", name="Meine Entscheidung speichern").click()
+    boss.get_by_text("Ihre Entscheidung wurde gespeichert").wait_for()
+
+    # Alice sees the letter once the worker has rendered it, and downloads it.
+    download_link = member.get_by_role("link", name="Bescheid herunterladen (PDF)")
+    for _ in range(60):
+        member.goto(application_url)
+        if download_link.count():
+            break
+        member.wait_for_timeout(500)
+    with member.expect_download() as download_info:
+        download_link.click()
+    pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+
+    assert "Zuwendungsbescheid" in text
+    assert organisation.name in text
+    assert "3.150,00 EUR" in text
