@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.errors import ApplicationError, NotAllowed
+from applications.formatting import format_money
 from applications.models import (
     Application,
     ApplicationStatus,
@@ -71,7 +72,7 @@ def application_submission_problems(application: Application) -> list[tuple[str 
             (
                 "requested_amount",
                 _("This programme grants between %(min)s EUR and %(max)s EUR.")
-                % {"min": programme.min_amount, "max": programme.max_amount},
+                % {"min": format_money(programme.min_amount), "max": format_money(programme.max_amount)},
             )
         )
     if application.period_start is None:

@@ -53,6 +53,10 @@ def choose_organisation(request):
     return redirect("portal:home")
 
 
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
 def _get_application(request, pk):
     try:
         return application_selectors.application_for_member(request.user, pk)
@@ -67,7 +71,7 @@ def application_new(request, call_id):
     if organisation is None:
         messages.error(request, _("You are not a member of any organisation yet."))
         return redirect("portal:home")
-    form = ApplicationDraftForm(request.POST or None)
+    form = ApplicationDraftForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             application = application_create(organisation=organisation, call=call, by=request.user, **form.cleaned_data)
@@ -91,7 +95,7 @@ def application_edit(request, pk):
     application = _get_application(request, pk)
     if application.status != ApplicationStatus.DRAFT:
         return redirect("portal:application_detail", pk=pk)
-    form = ApplicationDraftForm(request.POST or None, instance=application)
+    form = ApplicationDraftForm(_posted(request), instance=application)
     if request.method == "POST" and form.is_valid():
         try:
             application = application_update(application=application, by=request.user, **form.cleaned_data)
@@ -117,7 +121,9 @@ def application_submit(request, pk):
         return redirect("portal:application_detail", pk=pk)
     problems = application_submission_problems(application)
     may_sign = is_representative(request.user, application.organisation)
-    form = ConfirmSubmissionForm(request.POST or None)
+    form = ConfirmSubmissionForm(_posted(request))
+    if request.method == "POST" and not may_sign:
+        raise PermissionDenied(_("Only a representative of the organisation may submit the application."))
     if request.method == "POST" and not problems and may_sign and form.is_valid():
         try:
             application_submit_and_start(application=application, by=request.user)

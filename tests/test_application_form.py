@@ -1,0 +1,140 @@
+"""Applicants get clear messages next to the field, in their language, and nothing they typed is lost."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from applications.fields import parse_amount
+from applications.models import Application, ApplicationStatus
+from tests.factories import ApplicationFactory, CallFactory
+
+
+def test_a_draft_with_a_bad_amount_keeps_everything_typed_and_says_what_is_wrong(client, alice, call):
+    client.force_login(alice)
+    response = client.post(
+        f"/calls/{call.pk}/apply/",
+        {"title": "Sprachcafé", "summary": "Jeden Dienstag.", "requested_amount": "zweitausend", "period_start": ""},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Geben Sie einen Betrag in Euro ein" in page
+    assert 'value="Sprachcafé"' in page and "Jeden Dienstag." in page and 'value="zweitausend"' in page
+    assert 'aria-invalid="true"' in page and 'href="#id_requested_amount"' in page
+    assert not Application.objects.exists()
+
+
+def test_an_end_before_the_start_is_refused_next_to_the_end_date(client, alice, call):
+    client.force_login(alice)
+    today = timezone.localdate()
+    response = client.post(
+        f"/calls/{call.pk}/apply/",
+        {"title": "Sprachcafé", "period_start": (today + timedelta(days=40)).isoformat(),
+         "period_end": (today + timedelta(days=10)).isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "period_end" in response.context["form"].errors
+
+
+def test_a_half_finished_draft_is_saved_and_can_be_continued_by_another_member(client, alice, bob, call):
+    client.force_login(alice)
+    response = client.post(f"/calls/{call.pk}/apply/", {"title": "Hausaufgabenhilfe", "save": ""})
+    application = Application.objects.get()
+    assert response.status_code == 302 and application.status == ApplicationStatus.DRAFT
+
+    client.force_login(bob)
+    client.post(
+        f"/applications/{application.pk}/edit/",
+        {"title": "Hausaufgabenhilfe", "summary": "Von Bob ergänzt.", "requested_amount": "1.500,50"},
+    )
+    application.refresh_from_db()
+    assert application.summary == "Von Bob ergänzt."
+    assert application.requested_amount == Decimal("1500.50")
+
+
+def test_the_submission_page_lists_what_is_missing(client, alice, organisation, call):
+    draft = ApplicationFactory(
+        organisation=organisation, call=call, created_by=alice, summary="", requested_amount=None
+    )
+    client.force_login(alice)
+    page = client.get(f"/applications/{draft.pk}/submit/").content.decode()
+    assert "beschreiben Sie das Projekt" in page
+    assert "geben Sie den Betrag ein, den Sie beantragen" in page
+    assert client.post(f"/applications/{draft.pk}/submit/", {"confirm": "on"}).status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.DRAFT
+
+
+def test_an_amount_outside_the_programme_range_is_explained(client, alice, organisation, call):
+    draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice, requested_amount=Decimal("50"))
+    client.force_login(alice)
+    page = client.get(f"/applications/{draft.pk}/submit/").content.decode()
+    assert "500,00" in page and "15.000,00" in page
+
+
+def test_a_member_who_may_not_sign_is_told_to_ask_a_representative(client, bob, organisation, call):
+    draft = ApplicationFactory(organisation=organisation, call=call, created_by=bob)
+    client.force_login(bob)
+    page = client.get(f"/applications/{draft.pk}/submit/").content.decode()
+    assert "vertretungsberechtigte" in page
+    assert client.post(f"/applications/{draft.pk}/submit/", {"confirm": "on"}).status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.DRAFT
+
+
+def test_after_the_deadline_the_draft_is_kept_but_cannot_be_submitted(client, alice, organisation):
+    call = CallFactory(opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(minutes=1))
+    draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
+    client.force_login(alice)
+    page = client.get(f"/applications/{draft.pk}/submit/").content.decode()
+    assert "nicht mehr eingereicht werden" in page
+    client.post(f"/applications/{draft.pk}/submit/", {"confirm": "on"})
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.DRAFT
+    assert client.get(f"/applications/{draft.pk}/edit/").status_code == 200
+
+
+def test_submitting_without_the_confirmation_is_refused_next_to_the_checkbox(client, alice, organisation, call):
+    draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
+    client.force_login(alice)
+    response = client.post(f"/applications/{draft.pk}/submit/", {})
+    assert response.status_code == 400
+    assert "Bitte bestätigen Sie" in response.content.decode()
+
+
+def test_a_staff_proposal_to_approve_needs_an_amount(client, alice, organisation, call, clerk):
+    from tests.support.process import open_task
+    from workflow.flows import FundingFlow
+    from workflow.services import application_submit_and_start
+
+    application = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
+    application_submit_and_start(application=application, by=alice)
+    task = open_task(application, FundingFlow.propose)
+    client.force_login(clerk)
+    response = client.post(f"/staff/tasks/{task.pk}/", {"outcome": "approve", "amount": "", "reasons": "gut"})
+    assert response.status_code == 400
+    assert "amount" in response.context["form"].errors
+    assert "gut</textarea>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1.500,50", "1500.50"),
+        ("1500,50", "1500.50"),
+        ("1500.50", "1500.50"),
+        ("1.500", "1500"),
+        ("1,500.25", "1500.25"),
+        ("2 000 €", "2000"),
+        ("12.345.678,9", "12345678.9"),
+    ],
+)
+def test_amounts_are_read_the_way_people_write_them(typed, amount):
+    assert parse_amount(typed) == Decimal(amount)
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "1,2,3", "NaN", "Infinity", "--5"])
+def test_what_is_not_an_amount_is_refused(typed):
+    with pytest.raises(ValueError):
+        parse_amount(typed)
