@@ -30,23 +30,41 @@ from organisations.models import LegalForm, Organisation, Seat, User  # noqa: E4
 
 def sample_decision() -> Decision:
     programme = Programme(
-        title="Selbsthilfe- und Projektförderung", financing_method=FinancingMethod.DEFICIT,
-        min_amount=Decimal("500"), max_amount=Decimal("15000"),
+        title="Selbsthilfe- und Projektförderung",
+        financing_method=FinancingMethod.DEFICIT,
+        min_amount=Decimal("500"),
+        max_amount=Decimal("15000"),
         legal_remedy="Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden.",
-    )  # fmt: skip
-    organisation = Organisation(name="Deutsch-Türkischer Elternverein Bremen e.V.", legal_form=LegalForm.REGISTERED_ASSOCIATION,
-                                seat=Seat.BREMEN, street="Lindenhofstraße 12", postcode="28237", city="Bremen")  # fmt: skip
+    )
+    organisation = Organisation(
+        name="Deutsch-Türkischer Elternverein Bremen e.V.",
+        legal_form=LegalForm.REGISTERED_ASSOCIATION,
+        seat=Seat.BREMEN,
+        street="Lindenhofstraße 12",
+        postcode="28237",
+        city="Bremen",
+    )
     application = Application(
-        pk=42, organisation=organisation, call=Call(programme=programme, title="Stichtag"),
-        title="Hausaufgabenhilfe im Stadtteil", summary="Ehrenamtliche helfen Kindern bei den Hausaufgaben. " * 8,
-        requested_amount=Decimal("3200"), period_start=date.today() + timedelta(days=30),
-        period_end=date.today() + timedelta(days=200), submitted_at=timezone.now(),
-    )  # fmt: skip
+        pk=42,
+        organisation=organisation,
+        call=Call(programme=programme, title="Stichtag"),
+        title="Hausaufgabenhilfe im Stadtteil",
+        summary="Ehrenamtliche helfen Kindern bei den Hausaufgaben. " * 8,
+        requested_amount=Decimal("3200"),
+        period_start=date.today() + timedelta(days=30),
+        period_end=date.today() + timedelta(days=200),
+        submitted_at=timezone.now(),
+    )
     return Decision(
-        application=application, version=1, outcome="approve", amount=Decimal("3150.00"),
-        status=DecisionStatus.APPROVED, proposed_by=User(email="clerk@example.org"),
-        approved_by=User(email="approver@example.org", first_name="Anke", last_name="Vogel"), approved_at=timezone.now(),
-    )  # fmt: skip
+        application=application,
+        version=1,
+        outcome="approve",
+        amount=Decimal("3150.00"),
+        status=DecisionStatus.APPROVED,
+        proposed_by=User(email="clerk@example.org"),
+        approved_by=User(email="approver@example.org", first_name="Anke", last_name="Vogel"),
+        approved_at=timezone.now(),
+    )
 
 
 def measure(render, rounds: int) -> list[float]:
