@@ -15,6 +15,16 @@ from tests.support.worker import background_worker_for
 pytest_plugins = ["tests.support.fixtures"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits and other cached state never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="Deutsch-Türkischer Elternverein Bremen e.V.")
