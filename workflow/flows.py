@@ -1,5 +1,6 @@
 """The funding procedure as a process graph. Node callbacks only call the domain's services."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -75,5 +76,5 @@ class FundingFlow(flow.Flow):
                     "reference": application.reference,
                     "organisation": application.organisation.name,
                 },
-                link=f"/applications/{application.pk}/",
+                link=reverse("portal:application_detail", args=[application.pk]),
             )
