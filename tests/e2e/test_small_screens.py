@@ -1,0 +1,25 @@
+"""Pages fit a 360 px wide phone: nothing makes the page scroll sideways."""
+
+import pytest
+
+from tests.e2e.test_thin_process import log_in
+from tests.factories import ApplicationFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WIDEST_ELEMENTS = """
+[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(0, 5).map(e => e.tagName + '.' + e.className)
+"""
+
+
+def test_applicant_pages_fit_a_narrow_phone(new_page, alice, organisation, call):
+    draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
+    page = new_page()
+    page.set_viewport_size({"width": 360, "height": 740})
+    log_in(page, alice.email)
+    for url in ["/", "/calls/", f"/calls/{call.pk}/", f"/calls/{call.pk}/apply/", f"/applications/{draft.pk}/",
+                f"/applications/{draft.pk}/edit/", f"/applications/{draft.pk}/submit/"]:  # fmt: skip
+        page.goto(url)
+        assert page.evaluate(WIDEST_ELEMENTS) == [], url
