@@ -7,11 +7,7 @@ from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-WIDEST_ELEMENTS = """
-[...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .slice(0, 5).map(e => e.tagName + '.' + e.className)
-"""
+PAGE_SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth"
 
 
 def test_applicant_pages_fit_a_narrow_phone(new_page, alice, organisation, call):
@@ -22,4 +18,4 @@ def test_applicant_pages_fit_a_narrow_phone(new_page, alice, organisation, call)
     for url in ["/", "/calls/", f"/calls/{call.pk}/", f"/calls/{call.pk}/apply/", f"/applications/{draft.pk}/",
                 f"/applications/{draft.pk}/edit/", f"/applications/{draft.pk}/submit/"]:  # fmt: skip
         page.goto(url)
-        assert page.evaluate(WIDEST_ELEMENTS) == [], url
+        assert page.evaluate(PAGE_SCROLLS_SIDEWAYS) is False, url
