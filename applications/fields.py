@@ -59,3 +59,15 @@ class MoneyField(forms.DecimalField):
         if isinstance(value, Decimal):
             return f"{value:.2f}".replace(".", ",")
         return value
+
+
+class QuantityField(MoneyField):
+    default_error_messages = {
+        "invalid": _("Enter a number, for example 2 or 1,5."),
+    }
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            text = f"{value.normalize():f}"
+            return text.replace(".", ",")
+        return value

@@ -1,7 +1,9 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +19,20 @@ class FinancingMethod(models.TextChoices):
     DEFICIT = "fehlbedarf", _("shortfall financing (Fehlbedarfsfinanzierung)")
     FIXED = "festbetrag", _("fixed amount (Festbetragsfinanzierung)")
     FULL = "voll", _("full financing (Vollfinanzierung)")
+
+
+class SeatScope(models.TextChoices):
+    EITHER = "either", _("Bremen and Bremerhaven")
+    BREMEN = "bremen", _("the city of Bremen only")
+    BREMERHAVEN = "bremerhaven", _("Bremerhaven only")
+
+
+class DocumentKind(models.TextChoices):
+    STATUTES = "statutes", _("statutes")
+    TAX_EXEMPTION = "tax_exemption", _("tax exemption notice")
+    PROJECT_DESCRIPTION = "project_description", _("project description")
+    POLICE_CERTIFICATE = "police_certificate", _("extended police certificate")
+    OTHER = "other", _("other document")
 
 
 class Programme(models.Model):
@@ -37,6 +53,43 @@ class Programme(models.Model):
         _("maximum grant (EUR)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     informal_initiatives_may_apply = models.BooleanField(_("informal initiatives may apply"), default=True)
+    allowed_legal_forms = models.JSONField(
+        _("legal forms that may apply"),
+        default=list,
+        blank=True,
+        help_text=_("Leave empty to let every legal form apply, informal initiatives included."),
+    )
+    seat_scope = models.CharField(
+        _("organisations from"), max_length=20, choices=SeatScope.choices, default=SeatScope.EITHER
+    )
+    own_share_percent = models.DecimalField(
+        _("required own share (% of total costs)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    share_percent = models.DecimalField(
+        _("grant as % of eligible costs"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Only for share financing (Anteilfinanzierung)."),
+    )
+    fixed_amount = models.DecimalField(
+        _("fixed grant (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Only for fixed-amount financing (Festbetragsfinanzierung)."),
+    )
+    police_certificate_for_minors = models.BooleanField(
+        _("projects with minors need an extended police certificate"), default=True
+    )
     legal_remedy = models.TextField(
         _("instructions on legal remedies (Rechtsbehelfsbelehrung)"),
         help_text=_("Printed on every decision letter of this programme. German, legally binding."),
@@ -53,6 +106,13 @@ class Programme(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        from applications.assessment import method_needs
+
+        missing = method_needs(self)
+        if missing:
+            raise ValidationError({missing: _("The financing method needs this value.")})
+
 
 class Call(models.Model):
     """A call for applications (Förderaufruf) within a programme, open between two moments in Europe/Berlin."""
@@ -62,6 +122,8 @@ class Call(models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     budget = models.DecimalField(_("budget (EUR)"), max_digits=14, decimal_places=2)
+    project_period_start = models.DateField(_("funded projects may start on"), null=True, blank=True)
+    project_period_end = models.DateField(_("funded projects must end by"), null=True, blank=True)
 
     class Meta:
         ordering = ["closes_at"]
@@ -85,6 +147,11 @@ class ApplicationStatus(models.TextChoices):
     DECISION_PROPOSED = "proposed", _("decision being approved")
     APPROVED = "approved", _("approved")
     REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn by the organisation")
+    CANCELLED = "cancelled", _("cancelled by the office")
+
+
+OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.DECISION_PROPOSED)
 
 
 class Application(models.Model):
@@ -104,6 +171,21 @@ class Application(models.Model):
     )
     period_start = models.DateField(_("project start"), null=True, blank=True)
     period_end = models.DateField(_("project end"), null=True, blank=True)
+    aims = models.TextField(_("aims"), blank=True)
+    target_group = models.TextField(_("target group"), blank=True)
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    volunteers = models.PositiveIntegerField(_("number of volunteers"), null=True, blank=True)
+    works_with_minors = models.BooleanField(_("the project works with children or young people"), default=False)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    own_funds = models.DecimalField(
+        _("own funds (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
     )
@@ -123,6 +205,7 @@ class Application(models.Model):
             ("check_application", _("Can check applications and propose decisions")),
             ("review_application", _("Can review applications")),
             ("approve_decision", _("Can approve decisions")),
+            ("cancel_application", _("Can cancel the procedure of an application")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -145,6 +228,109 @@ class Application(models.Model):
     @property
     def current_decision(self):
         return self.decisions.order_by("-version").first()
+
+
+class CostCategory(models.TextChoices):
+    STAFF = "staff", _("staff and fees")
+    MATERIAL = "material", _("material")
+    RENT = "rent", _("rent")
+    TRAVEL = "travel", _("travel")
+    OTHER = "other", _("other costs")
+
+
+class CostLine(models.Model):
+    """A line of the cost plan (Kostenplan): quantity × unit price."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="cost_lines")
+    category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
+    description = models.CharField(_("what for"), max_length=200)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    unit_price = models.DecimalField(
+        _("unit price (EUR)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+
+
+class FundingStatus(models.TextChoices):
+    APPLIED = "applied", _("applied for")
+    GRANTED = "granted", _("granted")
+
+
+class ThirdPartyFunding(models.Model):
+    """Money from other funders in the financing plan (Finanzierungsplan), applied for or granted."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="third_party_funds")
+    funder = models.CharField(_("funder"), max_length=200)
+    amount = models.DecimalField(
+        _("amount (EUR)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    status = models.CharField(_("status"), max_length=10, choices=FundingStatus.choices, default=FundingStatus.APPLIED)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("third-party funding")
+        verbose_name_plural = _("third-party funding")
+
+    def __str__(self):
+        return self.funder
+
+
+class RequiredDocument(models.Model):
+    """A document a programme needs, for every legal form or for one."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="required_documents")
+    kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
+    legal_form = models.CharField(
+        _("only for legal form"), max_length=20, blank=True, help_text=_("Leave empty when every applicant needs it.")
+    )
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind", "legal_form"], name="one_requirement_per_kind")
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+def document_upload_to(instance, filename):
+    return f"documents/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """An uploaded document of an application, stored under a random name; the original name is kept for display."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_upload_to)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.original_name
 
 
 class DecisionOutcome(models.TextChoices):
@@ -224,3 +410,50 @@ class DecisionLetter(models.Model):
 
     def __str__(self):
         return f"{self.decision}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("draft started")
+    SUBMITTED = "submitted", _("application submitted")
+    DECISION_PROPOSED = "proposed", _("decision proposed")
+    DECISION_SENT_BACK = "sent_back", _("proposal sent back")
+    DECISION_APPROVED = "approved", _("decision approved")
+    LETTER_ISSUED = "letter", _("decision letter issued")
+    LETTER_DOWNLOADED = "downloaded", _("decision letter downloaded")
+    WITHDRAWN = "withdrawn", _("application withdrawn")
+    CANCELLED = "cancelled", _("procedure cancelled")
+
+
+# What the organisation sees of the history; the office's internal steps stay internal.
+PUBLIC_EVENTS = {
+    EventKind.CREATED,
+    EventKind.SUBMITTED,
+    EventKind.LETTER_ISSUED,
+    EventKind.LETTER_DOWNLOADED,
+    EventKind.WITHDRAWN,
+    EventKind.CANCELLED,
+}
+
+
+class ApplicationEvent(models.Model):
+    """One step in the history of an application: who did what, when."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in PUBLIC_EVENTS

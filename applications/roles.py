@@ -13,6 +13,7 @@ ROLE_PERMISSIONS = {
     APPROVER: ["view_application", "approve_decision"],
     PROGRAMME_ADMINISTRATOR: [
         "view_application",
+        "cancel_application",
         "add_programme",
         "change_programme",
         "view_programme",

@@ -10,18 +10,43 @@ from django.utils.translation import gettext as _
 from applications.errors import ApplicationError, NotAllowed
 from applications.formatting import format_money
 from applications.models import (
+    OPEN_STATUSES,
     Application,
+    ApplicationEvent,
     ApplicationStatus,
     Call,
+    CostLine,
     Decision,
     DecisionLetter,
     DecisionOutcome,
     DecisionStatus,
+    EventKind,
+    ThirdPartyFunding,
 )
 from organisations.models import Organisation
 from organisations.selectors import is_representative, organisations_for_user
 
-DRAFT_FIELDS = ("title", "summary", "requested_amount", "period_start", "period_end")
+DRAFT_FIELDS = (
+    "title",
+    "summary",
+    "requested_amount",
+    "period_start",
+    "period_end",
+    "aims",
+    "target_group",
+    "district",
+    "volunteers",
+    "works_with_minors",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "own_funds",
+)
+
+
+def event_record(application: Application, kind: str, by=None, note: str = "") -> ApplicationEvent:
+    """Write one step of the application's history (shown to staff, and in part to the organisation)."""
+    return ApplicationEvent.objects.create(application=application, kind=kind, actor=by, note=note)
 
 
 def _require_member(user, organisation: Organisation) -> None:
@@ -39,6 +64,7 @@ def application_create(*, organisation: Organisation, call: Call, by, **fields) 
         if name in fields:
             setattr(application, name, fields[name])
     application.save()
+    event_record(application, EventKind.CREATED, by)
     return application
 
 
@@ -56,35 +82,73 @@ def application_update(*, application: Application, by, **fields) -> Application
     return application
 
 
+def _editable_draft(application: Application, by) -> Application:
+    _require_member(by, application.organisation)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.DRAFT:
+        raise ApplicationError(_("This application has been submitted and can no longer be changed."))
+    return application
+
+
+@transaction.atomic
+def cost_plan_set(*, application: Application, by, lines: list[dict]) -> Application:
+    """Replace the cost plan of a draft with these lines (category, description, quantity, unit_price)."""
+    application = _editable_draft(application, by)
+    application.cost_lines.all().delete()
+    CostLine.objects.bulk_create(
+        CostLine(
+            application=application,
+            category=line["category"],
+            description=line["description"],
+            quantity=line["quantity"],
+            unit_price=line["unit_price"],
+        )
+        for line in lines
+    )
+    application.save(update_fields=["updated"])
+    return application
+
+
+@transaction.atomic
+def financing_plan_set(
+    *, application: Application, by, own_funds: Decimal, requested_amount: Decimal | None, third_party: list[dict]
+) -> Application:
+    """Set own funds, the requested grant and the third-party funds (funder, amount, status) of a draft."""
+    application = _editable_draft(application, by)
+    application.own_funds = own_funds or Decimal("0.00")
+    application.requested_amount = requested_amount
+    application.save(update_fields=["own_funds", "requested_amount", "updated"])
+    application.third_party_funds.all().delete()
+    ThirdPartyFunding.objects.bulk_create(
+        ThirdPartyFunding(application=application, funder=row["funder"], amount=row["amount"], status=row["status"])
+        for row in third_party
+    )
+    return application
+
+
 def application_submission_problems(application: Application) -> list[tuple[str | None, str]]:
-    """What stops a submission: (field, message) pairs in the user's language; empty when it may go."""
-    problems = []
+    """What stops a submission: (field, message) pairs in the user's language; empty when it may go.
+
+    The programme's eligibility rules run here again (they also power the public check), plus the checks that
+    only a complete application can pass: a described project, a financing plan that adds up, an open call.
+    """
+    from applications.assessment import grant_calculation, unmet_rules
+
+    problems: list[tuple[str | None, str]] = []
     if not application.title.strip():
         problems.append(("title", _("Enter a project title.")))
     if not application.summary.strip():
         problems.append(("summary", _("Describe the project in a few sentences.")))
-    programme = application.call.programme
-    amount = application.requested_amount
-    if amount is None:
-        problems.append(("requested_amount", _("Enter the grant you request.")))
-    elif not (programme.min_amount <= amount <= programme.max_amount):
+    problems += [(unmet.field, f"{unmet.reason} {unmet.what_to_do}") for unmet in unmet_rules(application)]
+    calculation = grant_calculation(application)
+    if calculation and application.requested_amount and calculation.grant < application.requested_amount:
         problems.append(
             (
                 "requested_amount",
-                _("This programme grants between %(min)s EUR and %(max)s EUR.")
-                % {"min": format_money(programme.min_amount), "max": format_money(programme.max_amount)},
+                _("Your financing plan allows a grant of at most %(amount)s EUR: %(explanation)s")
+                % {"amount": format_money(calculation.grant), "explanation": calculation.explanation},
             )
         )
-    if application.period_start is None:
-        problems.append(("period_start", _("Enter when the project starts.")))
-    if application.period_end is None:
-        problems.append(("period_end", _("Enter when the project ends.")))
-    if application.period_start and application.period_end and application.period_end < application.period_start:
-        problems.append(("period_end", _("The project cannot end before it starts.")))
-    if application.period_start and application.period_start < timezone.localdate():
-        problems.append(("period_start", _("A project that has already started cannot be funded.")))
-    if application.organisation.is_informal and not programme.informal_initiatives_may_apply:
-        problems.append((None, _("This programme is not open to informal initiatives.")))
     if not application.call.is_open():
         problems.append(
             (
@@ -114,6 +178,7 @@ def application_submit(*, application: Application, by) -> Application:
     application.submitted_at = timezone.now()
     application.submitted_by = by
     application.save(update_fields=["status", "submitted_at", "submitted_by", "updated"])
+    event_record(application, EventKind.SUBMITTED, by)
     return application
 
 
@@ -144,6 +209,7 @@ def decision_propose(
     )
     application.status = ApplicationStatus.DECISION_PROPOSED
     application.save(update_fields=["status", "updated"])
+    event_record(application, EventKind.DECISION_PROPOSED, by, decision.get_outcome_display())
     return decision
 
 
@@ -172,6 +238,7 @@ def decision_approve(*, decision: Decision, by, comment: str = "") -> Decision:
         ApplicationStatus.APPROVED if decision.outcome == DecisionOutcome.APPROVE else ApplicationStatus.REJECTED
     )
     application.save(update_fields=["status", "updated"])
+    event_record(application, EventKind.DECISION_APPROVED, by, comment)
     return decision
 
 
@@ -187,6 +254,7 @@ def decision_send_back(*, decision: Decision, by, comment: str) -> Decision:
     application = decision.application
     application.status = ApplicationStatus.SUBMITTED
     application.save(update_fields=["status", "updated"])
+    event_record(application, EventKind.DECISION_SENT_BACK, by, comment)
     return decision
 
 
@@ -206,6 +274,7 @@ def decision_letter_create(*, decision: Decision) -> DecisionLetter:
     try:
         with transaction.atomic():
             letter.save()
+            event_record(decision.application, EventKind.LETTER_ISSUED)
     except IntegrityError:
         # Another worker stored the letter for this version first; keep theirs.
         letter.file.delete(save=False)
@@ -221,4 +290,36 @@ def decision_letter_record_download(*, letter: DecisionLetter, by) -> DecisionLe
     )
     if updated:
         letter.refresh_from_db()
+        event_record(letter.decision.application, EventKind.LETTER_DOWNLOADED, by)
     return letter
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by, reason: str = "") -> Application:
+    """Rücknahme: a representative withdraws the application at any step before the decision."""
+    application = Application.objects.select_for_update().select_related("organisation").get(pk=application.pk)
+    _require_member(by, application.organisation)
+    if not is_representative(by, application.organisation):
+        raise NotAllowed(_("Only a representative of the organisation may withdraw the application."))
+    if application.status not in (ApplicationStatus.DRAFT, *OPEN_STATUSES):
+        raise ApplicationError(_("The office has already decided on this application; it can no longer be withdrawn."))
+    application.status = ApplicationStatus.WITHDRAWN
+    application.save(update_fields=["status", "updated"])
+    event_record(application, EventKind.WITHDRAWN, by, reason)
+    return application
+
+
+@transaction.atomic
+def application_cancel(*, application: Application, by, reason: str) -> Application:
+    """A programme administrator ends the procedure before a decision, with a reason the organisation reads."""
+    if not by.has_perm("applications.cancel_application"):
+        raise NotAllowed(_("You may not cancel procedures."))
+    if not reason.strip():
+        raise ApplicationError(_("Give the reason; the organisation will read it."), field="reason")
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in OPEN_STATUSES:
+        raise ApplicationError(_("Only a procedure that is still running can be cancelled."))
+    application.status = ApplicationStatus.CANCELLED
+    application.save(update_fields=["status", "updated"])
+    event_record(application, EventKind.CANCELLED, by, reason)
+    return application

@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.fields import MoneyField
-from applications.models import Application
+from applications.fields import MoneyField, QuantityField
+from applications.models import Application, CostCategory, FundingStatus
 
 
 class DateInput(forms.DateInput):
@@ -12,24 +14,44 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ApplicationDraftForm(forms.ModelForm):
-    requested_amount = MoneyField(label=_("Requested grant (EUR)"), required=False, help_text=_("For example 1.500,00"))
+class ProjectForm(forms.ModelForm):
+    """Step 1: the project and who to contact about it."""
 
     class Meta:
         model = Application
-        fields = ["title", "summary", "requested_amount", "period_start", "period_end"]
+        fields = [
+            "title",
+            "summary",
+            "aims",
+            "target_group",
+            "district",
+            "period_start",
+            "period_end",
+            "volunteers",
+            "works_with_minors",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 6}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "aims": forms.Textarea(attrs={"rows": 3}),
+            "target_group": forms.Textarea(attrs={"rows": 3}),
             "period_start": DateInput(),
             "period_end": DateInput(),
         }
         help_texts = {
             "title": _("A short name for your project."),
             "summary": _("What will you do, with whom, and why? A few sentences are enough."),
+            "aims": _("What should be different when the project ends?"),
+            "target_group": _("Who takes part, and about how many people?"),
+            "district": _("For example Gröpelingen, Vahr or Lehe."),
+            "contact_name": _("The person the office can call with questions."),
         }
         error_messages = {
             "period_start": {"invalid": _("Enter a date, for example 01.03.2027.")},
             "period_end": {"invalid": _("Enter a date, for example 31.12.2027.")},
+            "volunteers": {"invalid": _("Enter a whole number, for example 5.")},
         }
 
     def clean(self):
@@ -40,6 +62,46 @@ class ApplicationDraftForm(forms.ModelForm):
         return data
 
 
+class PlanRowForm(forms.Form):
+    """A row of a plan table. A row whose typed fields are all empty is an unused row, whatever its selects say."""
+
+    typed_fields: tuple[str, ...] = ()
+
+    def has_changed(self):
+        return any((self[name].value() or "").strip() for name in self.typed_fields)
+
+
+class CostLineForm(PlanRowForm):
+    typed_fields = ("description", "quantity", "unit_price")
+    category = forms.ChoiceField(label=_("Category"), choices=CostCategory.choices)
+    description = forms.CharField(label=_("What for"), max_length=200)
+    quantity = QuantityField(label=_("Quantity"), help_text=_("For example 10 (hours) or 1"))
+    unit_price = MoneyField(label=_("Unit price (EUR)"), min_value=Decimal("0"))
+
+
+CostLineFormSet = forms.formset_factory(CostLineForm, extra=2, can_delete=True)
+
+
+class ThirdPartyForm(PlanRowForm):
+    typed_fields = ("funder", "amount")
+    funder = forms.CharField(label=_("Funder"), max_length=200)
+    amount = MoneyField(label=_("Amount (EUR)"))
+    status = forms.ChoiceField(label=_("Status"), choices=FundingStatus.choices)
+
+
+ThirdPartyFormSet = forms.formset_factory(ThirdPartyForm, extra=1, can_delete=True)
+
+
+class FinancingForm(forms.Form):
+    own_funds = MoneyField(
+        label=_("Own funds (EUR)"),
+        required=False,
+        min_value=Decimal("0"),
+        help_text=_("Money of your organisation, for example from membership fees or donations. 0 is allowed."),
+    )
+    requested_amount = MoneyField(label=_("Requested grant (EUR)"), required=False, help_text=_("For example 1.500,00"))
+
+
 class ConfirmSubmissionForm(forms.Form):
     confirm = forms.BooleanField(
         label=_(
@@ -47,4 +109,13 @@ class ConfirmSubmissionForm(forms.Form):
             "true and complete."
         ),
         error_messages={"required": _("Please confirm before you submit.")},
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw the application?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. It helps the office, for example to plan the budget."),
     )

@@ -25,6 +25,10 @@ def next_step(application: Application) -> dict:
     if step and step["node"] in _BY_NODE:
         who, what = _BY_NODE[step["node"]]
         return {"who": who, "what": what, "when": None}
+    if application.status == ApplicationStatus.WITHDRAWN:
+        return {"who": _("Nobody"), "what": _("The application was withdrawn. Nothing more happens."), "when": None}
+    if application.status == ApplicationStatus.CANCELLED:
+        return {"who": _("Nobody"), "what": _("The office ended the procedure; the reason is below."), "when": None}
     if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED):
         return {"who": _("You"), "what": _("Download your decision letter."), "when": None}
     return {"who": _("The office"), "what": _("Your application is being processed."), "when": None}

@@ -11,6 +11,8 @@ urlpatterns = [
     path("calls/<int:call_id>/apply/", views.application_new, name="application_new"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/edit/<slug:step>/", views.application_step, name="application_step"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("letters/<int:pk>/download/", views.letter_download, name="letter_download"),
 ]

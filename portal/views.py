@@ -6,22 +6,34 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications import selectors as application_selectors
+from applications.assessment import cost_total, grant_calculation, third_party_total
 from applications.errors import ApplicationError, NotAllowed
-from applications.models import ApplicationStatus, Call
+from applications.models import OPEN_STATUSES, ApplicationStatus, Call
 from applications.services import (
     application_create,
     application_submission_problems,
     application_update,
+    cost_plan_set,
     decision_letter_record_download,
+    financing_plan_set,
 )
 from organisations.selectors import acting_organisation, is_representative
 from organisations.services import acting_organisation_choose
-from portal.forms import ApplicationDraftForm, ConfirmSubmissionForm
+from portal.forms import (
+    ConfirmSubmissionForm,
+    CostLineFormSet,
+    FinancingForm,
+    ProjectForm,
+    ThirdPartyFormSet,
+    WithdrawForm,
+)
+from portal.history import public_history
 from portal.next_step import next_step
-from workflow.services import application_submit_and_start
+from workflow.services import application_submit_and_start, application_withdraw_and_end
 
 
 def home(request):
@@ -64,6 +76,50 @@ def _get_application(request, pk):
         raise Http404 from None
 
 
+STEPS = [
+    ("project", gettext_lazy("Project")),
+    ("costs", gettext_lazy("Cost plan")),
+    ("financing", gettext_lazy("Financing plan")),
+    ("submit", gettext_lazy("Check and submit")),
+]
+
+
+def error_list(*forms) -> list[dict]:
+    """Every error of the page's forms for the summary at the top, each linked to its field."""
+    rows = []
+    for form in forms:
+        rows += [{"anchor": None, "label": None, "message": e} for e in form.non_field_errors()]
+        for field in form:
+            rows += [{"anchor": field.auto_id, "label": field.label, "message": e} for e in field.errors]
+    return rows
+
+
+def _step_page(request, application, step, context, status=200):
+    return render(
+        request,
+        "portal/application_step.html",
+        {
+            "application": application,
+            "call": application.call if application else context.get("call"),
+            "organisation": application.organisation if application else context.get("organisation"),
+            "steps": STEPS,
+            "step": step,
+            **context,
+        },
+        status=status,
+    )
+
+
+def _after_save(request, application, step):
+    messages.success(request, _("Your draft was saved."))
+    if "next" in request.POST:
+        following = [name for name, _label in STEPS][[name for name, _label in STEPS].index(step) + 1]
+        if following == "submit":
+            return redirect("portal:application_submit", pk=application.pk)
+        return redirect("portal:application_step", pk=application.pk, step=following)
+    return redirect("portal:application_step", pk=application.pk, step=step)
+
+
 @login_required
 def application_new(request, call_id):
     call = get_object_or_404(application_selectors.open_calls(), pk=call_id)
@@ -71,21 +127,19 @@ def application_new(request, call_id):
     if organisation is None:
         messages.error(request, _("You are not a member of any organisation yet."))
         return redirect("portal:home")
-    form = ApplicationDraftForm(_posted(request))
+    form = ProjectForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             application = application_create(organisation=organisation, call=call, by=request.user, **form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Your draft was saved."))
-            if "review" in request.POST:
-                return redirect("portal:application_submit", pk=application.pk)
-            return redirect("portal:application_edit", pk=application.pk)
-    return render(
+            return _after_save(request, application, "project")
+    return _step_page(
         request,
-        "portal/application_form.html",
-        {"form": form, "call": call, "organisation": organisation},
+        None,
+        "project",
+        {"form": form, "errors": error_list(form), "call": call, "organisation": organisation},
         status=400 if form.errors else 200,
     )
 
@@ -93,24 +147,95 @@ def application_new(request, call_id):
 @login_required
 def application_edit(request, pk):
     application = _get_application(request, pk)
+    return redirect("portal:application_step", pk=application.pk, step="project")
+
+
+@login_required
+def application_step(request, pk, step):
+    application = _get_application(request, pk)
     if application.status != ApplicationStatus.DRAFT:
         return redirect("portal:application_detail", pk=pk)
-    form = ApplicationDraftForm(_posted(request), instance=application)
+    handlers = {"project": _project_step, "costs": _costs_step, "financing": _financing_step}
+    if step not in handlers:
+        raise Http404
+    return handlers[step](request, application)
+
+
+def _project_step(request, application):
+    form = ProjectForm(_posted(request), instance=application)
     if request.method == "POST" and form.is_valid():
         try:
-            application = application_update(application=application, by=request.user, **form.cleaned_data)
+            application_update(application=application, by=request.user, **form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Your draft was saved."))
-            if "review" in request.POST:
-                return redirect("portal:application_submit", pk=pk)
-            return redirect("portal:application_edit", pk=pk)
-    return render(
+            return _after_save(request, application, "project")
+    return _step_page(
+        request, application, "project", {"form": form, "errors": error_list(form)}, status=400 if form.errors else 200
+    )
+
+
+def _costs_step(request, application):
+    initial = [
+        {"category": line.category, "description": line.description, "quantity": line.quantity,
+         "unit_price": line.unit_price}
+        for line in application.cost_lines.all()
+    ]  # fmt: skip
+    formset = CostLineFormSet(_posted(request), initial=initial, prefix="costs")
+    if request.method == "POST" and formset.is_valid():
+        lines = [f.cleaned_data for f in formset.forms if f.has_changed() and not f.cleaned_data.get("DELETE")]
+        try:
+            cost_plan_set(application=application, by=request.user, lines=lines)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            return _after_save(request, application, "costs")
+    invalid = request.method == "POST" and not formset.is_valid()
+    return _step_page(
         request,
-        "portal/application_form.html",
-        {"form": form, "call": application.call, "organisation": application.organisation, "application": application},
-        status=400 if form.errors else 200,
+        application,
+        "costs",
+        {"formset": formset, "errors": error_list(*formset.forms), "cost_total": cost_total(application)},
+        status=400 if invalid else 200,
+    )
+
+
+def _financing_step(request, application):
+    form = FinancingForm(
+        _posted(request), initial={"own_funds": application.own_funds, "requested_amount": application.requested_amount}
+    )
+    initial = [
+        {"funder": f.funder, "amount": f.amount, "status": f.status} for f in application.third_party_funds.all()
+    ]
+    formset = ThirdPartyFormSet(_posted(request), initial=initial, prefix="funds")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        rows = [f.cleaned_data for f in formset.forms if f.has_changed() and not f.cleaned_data.get("DELETE")]
+        try:
+            financing_plan_set(
+                application=application,
+                by=request.user,
+                own_funds=form.cleaned_data["own_funds"],
+                requested_amount=form.cleaned_data["requested_amount"],
+                third_party=rows,
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return _after_save(request, application, "financing")
+    invalid = request.method == "POST" and not (form.is_valid() and formset.is_valid())
+    return _step_page(
+        request,
+        application,
+        "financing",
+        {
+            "form": form,
+            "formset": formset,
+            "errors": error_list(form, *formset.forms),
+            "cost_total": cost_total(application),
+            "third_party_total": third_party_total(application),
+            "calculation": grant_calculation(application),
+        },
+        status=400 if invalid else 200,
     )
 
 
@@ -137,7 +262,16 @@ def application_submit(request, pk):
     return render(
         request,
         "portal/application_submit.html",
-        {"application": application, "problems": problems, "may_sign": may_sign, "form": form},
+        {
+            "application": application,
+            "problems": problems,
+            "may_sign": may_sign,
+            "form": form,
+            "steps": STEPS,
+            "step": "submit",
+            "calculation": grant_calculation(application),
+            "cost_total": cost_total(application),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -149,7 +283,38 @@ def application_detail(request, pk):
     return render(
         request,
         "portal/application_detail.html",
-        {"application": application, "next": next_step(application), "letters": letters},
+        {
+            "application": application,
+            "next": next_step(application),
+            "letters": letters,
+            "history": public_history(application),
+            "may_withdraw": application.status in (ApplicationStatus.DRAFT, *OPEN_STATUSES)
+            and is_representative(request.user, application.organisation),
+        },
+    )
+
+
+@login_required
+def application_withdraw(request, pk):
+    application = _get_application(request, pk)
+    if application.status not in (ApplicationStatus.DRAFT, *OPEN_STATUSES):
+        return redirect("portal:application_detail", pk=pk)
+    if not is_representative(request.user, application.organisation):
+        raise PermissionDenied(_("Only a representative of the organisation may withdraw the application."))
+    form = WithdrawForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_withdraw_and_end(application=application, by=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The application was withdrawn."))
+            return redirect("portal:application_detail", pk=pk)
+    return render(
+        request,
+        "portal/application_withdraw.html",
+        {"application": application, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

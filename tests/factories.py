@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from applications.models import Application, Call, FinancingMethod, Programme
+from applications.models import Application, Call, CostCategory, CostLine, FinancingMethod, Programme
 from organisations.models import LegalForm, Membership, MembershipRole, Organisation, Seat, User
 
 PASSWORD = "correct horse battery staple"
@@ -84,6 +84,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     call = factory.SubFactory(CallFactory)
@@ -93,3 +94,15 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     period_start = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
     period_end = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=200))
     created_by = factory.SubFactory(UserFactory)
+    own_funds = Decimal("500.00")
+
+    @factory.post_generation
+    def costs(self, create, extracted, **kwargs):
+        """A cost plan that the shortfall method turns into exactly the requested grant."""
+        if not create or extracted is False:
+            return
+        total = extracted if extracted is not None else (self.requested_amount or Decimal("0")) + self.own_funds
+        if total:
+            CostLine.objects.create(
+                application=self, category=CostCategory.STAFF, description="Honorare", quantity=1, unit_price=total
+            )

@@ -34,12 +34,17 @@ def test_a_member_of_another_organisation_gets_404_everywhere(client, decided, c
         f"/applications/{application.pk}/submit/",
         f"/applications/{draft.pk}/",
         f"/applications/{draft.pk}/edit/",
+        f"/applications/{draft.pk}/edit/project/",
+        f"/applications/{draft.pk}/edit/costs/",
+        f"/applications/{draft.pk}/edit/financing/",
         f"/applications/{draft.pk}/submit/",
+        f"/applications/{draft.pk}/withdraw/",
         f"/letters/{letter.pk}/download/",
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/applications/{draft.pk}/edit/", {"title": "übernommen"}).status_code == 404
+    assert client.post(f"/applications/{draft.pk}/edit/project/", {"title": "übernommen"}).status_code == 404
+    assert client.post(f"/applications/{draft.pk}/withdraw/", {}).status_code == 404
     assert client.post(f"/applications/{draft.pk}/submit/", {"confirm": "on"}).status_code == 404
     draft.refresh_from_db()
     assert draft.title == "Unser Entwurf"

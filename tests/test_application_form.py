@@ -11,18 +11,65 @@ from applications.models import Application, ApplicationStatus
 from tests.factories import ApplicationFactory, CallFactory
 
 
-def test_a_draft_with_a_bad_amount_keeps_everything_typed_and_says_what_is_wrong(client, alice, call):
+def formset(prefix: str, rows: list[dict], initial: int = 0) -> dict:
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(initial)}
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_a_bad_amount_keeps_everything_typed_and_says_what_is_wrong(client, alice, organisation, call):
+    draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice, costs=False)
     client.force_login(alice)
     response = client.post(
-        f"/calls/{call.pk}/apply/",
-        {"title": "Sprachcafé", "summary": "Jeden Dienstag.", "requested_amount": "zweitausend", "period_start": ""},
-    )
+        f"/applications/{draft.pk}/edit/financing/",
+        {"own_funds": "300", "requested_amount": "zweitausend",
+         **formset("funds", [{"funder": "Stiftung Nord", "amount": "1.000,00", "status": "applied"}])},
+    )  # fmt: skip
     page = response.content.decode()
     assert response.status_code == 400
     assert "Geben Sie einen Betrag in Euro ein" in page
-    assert 'value="Sprachcafé"' in page and "Jeden Dienstag." in page and 'value="zweitausend"' in page
+    assert 'value="zweitausend"' in page and 'value="Stiftung Nord"' in page and 'value="300"' in page
     assert 'aria-invalid="true"' in page and 'href="#id_requested_amount"' in page
-    assert not Application.objects.exists()
+    draft.refresh_from_db()
+    assert draft.requested_amount == Decimal("2500.00") and not draft.third_party_funds.exists()
+
+
+def test_a_bad_quantity_in_the_cost_plan_keeps_every_line(client, alice, organisation, call):
+    draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice, costs=False)
+    client.force_login(alice)
+    rows = [
+        {"category": "staff", "description": "Honorare", "quantity": "viele", "unit_price": "150,00"},
+        {"category": "rent", "description": "Raummiete", "quantity": "10", "unit_price": "25"},
+    ]
+    response = client.post(f"/applications/{draft.pk}/edit/costs/", formset("costs", rows))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Geben Sie eine Zahl ein" in page
+    assert 'value="viele"' in page and 'value="Raummiete"' in page
+    assert not draft.cost_lines.exists()
+
+
+def test_the_cost_plan_adds_up_and_the_grant_is_shown_before_submission(client, alice, organisation, call):
+    draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice, costs=False)
+    client.force_login(alice)
+    rows = [
+        {"category": "staff", "description": "Honorare", "quantity": "20", "unit_price": "150,00"},
+        {"category": "material", "description": "Material", "quantity": "2,5", "unit_price": "40,10"},
+        {"category": "staff", "description": "", "quantity": "", "unit_price": ""},
+    ]
+    client.post(f"/applications/{draft.pk}/edit/costs/", formset("costs", rows))
+    assert draft.cost_lines.count() == 2
+    client.post(
+        f"/applications/{draft.pk}/edit/financing/",
+        {"own_funds": "100,25", "requested_amount": "3.000,00",
+         **formset("funds", [{"funder": "Stiftung Nord", "amount": "500", "status": "granted"}])},
+    )  # fmt: skip
+    page = client.get(f"/applications/{draft.pk}/edit/financing/").content.decode()
+    assert "3.100,25 EUR" in page  # 20 × 150,00 + 2,5 × 40,10
+    assert "2.500,00 EUR" in page  # shortfall: 3.100,25 − 100,25 − 500,00
+    submit = client.get(f"/applications/{draft.pk}/submit/").content.decode()
+    assert "höchstens 2.500,00 EUR" in submit or "at most 2,500.00 EUR" in submit
 
 
 def test_an_end_before_the_start_is_refused_next_to_the_end_date(client, alice, call):
@@ -44,13 +91,22 @@ def test_a_half_finished_draft_is_saved_and_can_be_continued_by_another_member(c
     assert response.status_code == 302 and application.status == ApplicationStatus.DRAFT
 
     client.force_login(bob)
+    client.post(f"/applications/{application.pk}/edit/project/", {"title": "Hausaufgabenhilfe", "summary": "Von Bob."})
     client.post(
-        f"/applications/{application.pk}/edit/",
-        {"title": "Hausaufgabenhilfe", "summary": "Von Bob ergänzt.", "requested_amount": "1.500,50"},
+        f"/applications/{application.pk}/edit/financing/",
+        {"own_funds": "0", "requested_amount": "1.500,50", **formset("funds", [])},
     )
     application.refresh_from_db()
-    assert application.summary == "Von Bob ergänzt."
+    assert application.summary == "Von Bob."
     assert application.requested_amount == Decimal("1500.50")
+
+
+def test_a_missing_cost_plan_blocks_the_submission(client, alice, organisation, call):
+    draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice, costs=False)
+    client.force_login(alice)
+    client.post(f"/applications/{draft.pk}/submit/", {"confirm": "on"})
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.DRAFT
 
 
 def test_the_submission_page_lists_what_is_missing(client, alice, organisation, call):
@@ -92,7 +148,7 @@ def test_after_the_deadline_the_draft_is_kept_but_cannot_be_submitted(client, al
     client.post(f"/applications/{draft.pk}/submit/", {"confirm": "on"})
     draft.refresh_from_db()
     assert draft.status == ApplicationStatus.DRAFT
-    assert client.get(f"/applications/{draft.pk}/edit/").status_code == 200
+    assert client.get(f"/applications/{draft.pk}/edit/project/").status_code == 200
 
 
 def test_submitting_without_the_confirmation_is_refused_next_to_the_checkbox(client, alice, organisation, call):

@@ -1,13 +1,12 @@
 """The funding procedure as a process graph. Node callbacks only call the domain's services."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
 from applications.models import DecisionStatus
-from notifications.services import notify
 from workflow import tasks, views
+from workflow.messages import tell_organisation
 from workflow.models import FundingProcess
 from workflow.nodes import CeleryHandle, FourEyesView
 
@@ -66,15 +65,4 @@ class FundingFlow(flow.Flow):
         return activation.process.application.current_decision.status == DecisionStatus.APPROVED
 
     def send_decision_available(self, activation):
-        application = activation.process.application
-        for membership in application.organisation.memberships.select_related("user"):
-            notify(
-                recipient=membership.user,
-                event="decision_available",
-                context={
-                    "application_title": application.title,
-                    "reference": application.reference,
-                    "organisation": application.organisation.name,
-                },
-                link=reverse("portal:application_detail", args=[application.pk]),
-            )
+        tell_organisation(activation.process.application, "decision_available")

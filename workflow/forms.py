@@ -46,3 +46,12 @@ class ApprovalForm(forms.Form):
         if data.get("action") == self.SEND_BACK and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say why you send the proposal back."))
         return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for ending the procedure"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The organisation reads this."),
+        error_messages={"required": _("Give the reason; the organisation will read it.")},
+    )

@@ -6,13 +6,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from applications.errors import NotAllowed
 from applications.models import Application
-from applications.services import application_submit
+from applications.services import application_cancel, application_submit, application_withdraw
 from workflow.errors import TaskUnavailable
 from workflow.flows import FundingFlow
+from workflow.messages import tell_organisation, tell_staff_involved
+from workflow.models import FundingProcess
 
 
 def application_submit_and_start(*, application: Application, by) -> Application:
@@ -51,3 +53,31 @@ def task_complete(*, task: Task, by, action: Callable[[object], object]):
         raise TaskUnavailable(
             _("Someone else is working on this application right now. Try again in a moment.")
         ) from None
+
+
+def _end_process(application: Application):
+    process = FundingProcess.objects.filter(application=application).first()
+    if process is not None and process.status not in (PROCESS.DONE, PROCESS.CANCELED):
+        FundingFlow.instance.cancel(process)
+    return process
+
+
+def application_withdraw_and_end(*, application: Application, by, reason: str = "") -> Application:
+    """The organisation withdraws: the process ends and the staff who worked on it are told."""
+    with transaction.atomic():
+        application = application_withdraw(application=application, by=by, reason=reason)
+        process = _end_process(application)
+        if process is not None:
+            tell_staff_involved(application, process, "application_withdrawn", reason=reason)
+    return application
+
+
+def application_cancel_and_end(*, application: Application, by, reason: str) -> Application:
+    """A programme administrator cancels the procedure: the process ends and the organisation is told why."""
+    with transaction.atomic():
+        application = application_cancel(application=application, by=by, reason=reason)
+        process = _end_process(application)
+        tell_organisation(application, "application_cancelled", reason=reason)
+        if process is not None:
+            tell_staff_involved(application, process, "application_cancelled", exclude=by, reason=reason)
+    return application

@@ -4,16 +4,23 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from applications.errors import ApplicationError, NotAllowed
+from applications.models import OPEN_STATUSES
+from applications.selectors import applications_for_staff
 from applications.services import decision_approve, decision_propose, decision_send_back
-from workflow.forms import ApprovalForm, ProposalForm
+from workflow.forms import ApprovalForm, CancelForm, ProposalForm
 
-STAFF_PERMISSIONS = ("applications.check_application", "applications.approve_decision")
+STAFF_PERMISSIONS = (
+    "applications.check_application",
+    "applications.approve_decision",
+    "applications.review_application",
+    "applications.cancel_application",
+)
 
 
 def require_staff(user) -> None:
@@ -118,3 +125,46 @@ class ApproveDecisionView(HumanTaskView):
         if form.cleaned_data["action"] == ApprovalForm.APPROVE:
             return decision_approve(decision=decision, by=self.request.user, comment=form.cleaned_data["comment"])
         return decision_send_back(decision=decision, by=self.request.user, comment=form.cleaned_data["comment"])
+
+
+class ApplicationView(LoginRequiredMixin, View):
+    """Everything staff need about one application: data, decisions, letters with receipts, the full history."""
+
+    def get(self, request, pk):
+        require_staff(request.user)
+        application = get_object_or_404(applications_for_staff(request.user), pk=pk)
+        return render(request, "workflow/application.html", self.context(request, application))
+
+    def context(self, request, application, form=None):
+        letters = [d.letter for d in application.decisions.select_related("letter") if hasattr(d, "letter")]
+        may_cancel = application.status in OPEN_STATUSES and request.user.has_perm("applications.cancel_application")
+        return {
+            "application": application,
+            "decisions": application.decisions.select_related("proposed_by", "approved_by"),
+            "letters": letters,
+            "events": application.events.select_related("actor"),
+            "may_cancel": may_cancel,
+            "cancel_form": form or (CancelForm() if may_cancel else None),
+        }
+
+
+class CancelView(ApplicationView):
+    def post(self, request, pk):
+        from workflow.services import application_cancel_and_end
+
+        require_staff(request.user)
+        if not request.user.has_perm("applications.cancel_application"):
+            raise PermissionDenied
+        application = get_object_or_404(applications_for_staff(request.user), pk=pk)
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            try:
+                application_cancel_and_end(application=application, by=request.user, reason=form.cleaned_data["reason"])
+            except NotAllowed as error:
+                raise PermissionDenied(error.message) from None
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The procedure was ended and the organisation was told."))
+                return redirect("workflow:application", pk=pk)
+        return render(request, "workflow/application.html", self.context(request, application, form), status=400)

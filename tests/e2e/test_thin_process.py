@@ -32,9 +32,25 @@ def test_member_applies_clerk_proposes_approver_approves_member_downloads_the_le
     member.get_by_role("link", name="Antrag stellen").click()
     member.get_by_label("Projekttitel").fill("Hausaufgabenhilfe im Stadtteil")
     member.get_by_label("Kurzbeschreibung").fill("Ehrenamtliche helfen Kindern zweimal pro Woche bei den Hausaufgaben.")
-    member.get_by_label("Beantragte Förderung (EUR)").fill("3.200,00")
     member.get_by_label("Projektbeginn").fill(start.isoformat())
     member.get_by_label("Projektende").fill(end.isoformat())
+    member.get_by_role("button", name="Speichern und weiter").click()
+
+    # Cost plan: 20 hours of fees at 150 EUR and material.
+    member.locator("#id_costs-0-description").fill("Honorare Lernbegleitung")
+    member.locator("#id_costs-0-quantity").fill("20")
+    member.locator("#id_costs-0-unit_price").fill("150,00")
+    member.locator("#id_costs-1-category").select_option("material")
+    member.locator("#id_costs-1-description").fill("Lernmaterial")
+    member.locator("#id_costs-1-quantity").fill("1")
+    member.locator("#id_costs-1-unit_price").fill("500")
+    member.get_by_role("button", name="Speichern und weiter").click()
+
+    # Financing plan: own funds, and the grant the shortfall method allows is shown before submission.
+    member.get_by_label("Eigenmittel (EUR)").fill("300,00")
+    member.get_by_label("Beantragte Förderung (EUR)").fill("3.200,00")
+    member.get_by_role("button", name="Entwurf speichern").click()
+    member.get_by_text("3.200,00 EUR").first.wait_for()
     member.get_by_role("button", name="Speichern und weiter").click()
     member.get_by_label("Ich bestätige").check()
     member.get_by_role("button", name="Antrag einreichen").click()
