@@ -1,7 +1,40 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from applications.models import Application, Call, Decision, DecisionLetter, Programme
+from applications.models import Application, Call, Decision, DecisionLetter, Programme, RequiredDocument
+from organisations.models import LegalForm
+
+
+class ProgrammeForm(forms.ModelForm):
+    allowed_legal_forms = forms.MultipleChoiceField(
+        label=_("legal forms that may apply"),
+        choices=LegalForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick none to let every legal form apply, informal initiatives included."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = "__all__"
+
+
+class RequiredDocumentForm(forms.ModelForm):
+    legal_form = forms.ChoiceField(
+        label=_("only for legal form"), choices=[("", _("every applicant"))] + LegalForm.choices, required=False
+    )
+
+    class Meta:
+        model = RequiredDocument
+        fields = ["kind", "legal_form"]
+
+
+class RequiredDocumentInline(admin.TabularInline):
+    model = RequiredDocument
+    form = RequiredDocumentForm
+    extra = 0
 
 
 class CallInline(admin.TabularInline):
@@ -11,8 +44,9 @@ class CallInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(TranslationAdmin):
-    list_display = ["title", "financing_method", "min_amount", "max_amount", "informal_initiatives_may_apply"]
-    inlines = [CallInline]
+    form = ProgrammeForm
+    list_display = ["title", "financing_method", "min_amount", "max_amount", "seat_scope"]
+    inlines = [RequiredDocumentInline, CallInline]
 
 
 @admin.register(Call)

@@ -36,6 +36,18 @@ def programme_rules(programme: Programme, call: Call | None = None) -> eligibili
     )
 
 
+def required_documents_for(rules: eligibility.ProgrammeRules, legal_form: str, works_with_minors: bool | None) -> list:
+    """The documents an applicant of this legal form will have to upload, with their names."""
+    from applications.models import DocumentKind
+
+    kinds = set(rules.required_documents.get(legal_form, frozenset())) | set(
+        rules.required_documents.get("*", frozenset())
+    )
+    if works_with_minors and rules.police_certificate_for_minors:
+        kinds.add(DocumentKind.POLICE_CERTIFICATE)
+    return [label for value, label in DocumentKind.choices if value in kinds]
+
+
 def cost_total(application: Application) -> Decimal | None:
     """Sum of the cost plan in SQL; None while the plan has no line."""
     line_amount = ExpressionWrapper(

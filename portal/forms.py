@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.fields import MoneyField, QuantityField
 from applications.models import Application, CostCategory, FundingStatus
+from organisations.models import LegalForm, Seat
 
 
 class DateInput(forms.DateInput):
@@ -118,4 +119,31 @@ class WithdrawForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional. It helps the office, for example to plan the budget."),
+    )
+
+
+class EligibilityCheckForm(forms.Form):
+    """The public "can we apply?" questions. Only the first two are needed; the rest make the answer sharper."""
+
+    legal_form = forms.ChoiceField(
+        label=_("What kind of group are you?"), choices=LegalForm.choices, widget=forms.RadioSelect
+    )
+    seat = forms.ChoiceField(label=_("Where is your group based?"), choices=Seat.choices, widget=forms.RadioSelect)
+    requested_amount = MoneyField(label=_("How much money do you want to apply for (EUR)?"), required=False)
+    total_costs = MoneyField(
+        label=_("What will the project cost in total (EUR)?"), required=False, min_value=Decimal("0")
+    )
+    own_funds = MoneyField(label=_("How much can your group pay itself (EUR)?"), required=False, min_value=Decimal("0"))
+    period_start = forms.DateField(
+        label=_("When should the project start?"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Enter a date, for example 01.03.2027.")},
+    )
+    works_with_minors = forms.TypedChoiceField(
+        label=_("Will you work with children or young people?"),
+        choices=[("no", _("no")), ("yes", _("yes"))],
+        coerce=lambda value: value == "yes",
+        required=False,
+        widget=forms.RadioSelect,
     )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("calls/", views.programme_calls, name="calls"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("calls/<int:pk>/check/", views.eligibility_check, name="eligibility_check"),
     path("organisation/choose/", views.choose_organisation, name="choose_organisation"),
     path("calls/<int:call_id>/apply/", views.application_new, name="application_new"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),

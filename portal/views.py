@@ -5,12 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from applications import eligibility
 from applications import selectors as application_selectors
-from applications.assessment import cost_total, grant_calculation, third_party_total
+from applications.assessment import (
+    cost_total,
+    grant_calculation,
+    programme_rules,
+    required_documents_for,
+    third_party_total,
+)
 from applications.errors import ApplicationError, NotAllowed
 from applications.models import OPEN_STATUSES, ApplicationStatus, Call
 from applications.services import (
@@ -26,6 +34,7 @@ from organisations.services import acting_organisation_choose
 from portal.forms import (
     ConfirmSubmissionForm,
     CostLineFormSet,
+    EligibilityCheckForm,
     FinancingForm,
     ProjectForm,
     ThirdPartyFormSet,
@@ -335,3 +344,34 @@ def programme_calls(request):
 def call_detail(request, pk):
     call = get_object_or_404(Call.objects.select_related("programme"), pk=pk)
     return render(request, "portal/call_detail.html", {"call": call})
+
+
+def eligibility_check(request, pk):
+    """Public: answers "can we apply?" for one call from a few questions, before anyone fills in a form."""
+    call = get_object_or_404(Call.objects.select_related("programme"), pk=pk)
+    form = EligibilityCheckForm(request.GET or None)
+    result = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        rules = programme_rules(call.programme, call)
+        facts = eligibility.Facts(
+            applied_on=timezone.localdate(),
+            legal_form=data["legal_form"],
+            seat=data["seat"],
+            requested_amount=data["requested_amount"],
+            total_costs=data["total_costs"],
+            own_funds=data["own_funds"],
+            period_start=data["period_start"],
+            works_with_minors=data["works_with_minors"] if data["works_with_minors"] != "" else None,
+        )
+        result = {
+            "unmet": eligibility.check(rules, facts),
+            "documents": required_documents_for(rules, data["legal_form"], facts.works_with_minors),
+            "open": call.is_open(),
+        }
+    return render(
+        request,
+        "portal/eligibility_check.html",
+        {"call": call, "form": form, "result": result, "errors": error_list(form) if request.GET else []},
+        status=400 if request.GET and form.errors else 200,
+    )
