@@ -18,7 +18,7 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 (the admin lays out the fields)
 
 
 class RequiredDocumentForm(forms.ModelForm):

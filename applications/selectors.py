@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from applications.models import Application, Call, DecisionLetter
+from applications.models import Application, Call, DecisionLetter, Document
 from organisations.selectors import organisations_for_user
 
 
@@ -34,3 +34,11 @@ def applications_for_staff(user) -> QuerySet[Application]:
     if not user.has_perm("applications.view_application"):
         return Application.objects.none()
     return Application.objects.select_related("organisation", "call__programme")
+
+
+def documents_for_member(user) -> QuerySet[Document]:
+    return Document.objects.filter(application__in=applications_for_member(user))
+
+
+def documents_for_staff(user) -> QuerySet[Document]:
+    return Document.objects.filter(application__in=applications_for_staff(user))

@@ -20,6 +20,7 @@ from applications.models import (
     DecisionLetter,
     DecisionOutcome,
     DecisionStatus,
+    Document,
     EventKind,
     ThirdPartyFunding,
 )
@@ -124,6 +125,33 @@ def financing_plan_set(
         for row in third_party
     )
     return application
+
+
+@transaction.atomic
+def document_add(*, application: Application, by, kind: str, upload) -> Document:
+    """Store an uploaded document of a draft after checking its content; the file gets a random name."""
+    from applications.uploads import check_upload, safe_display_name
+
+    application = _editable_draft(application, by)
+    content_type = check_upload(upload)
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=safe_display_name(upload.name or ""),
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.file.save("upload", upload, save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_remove(*, document: Document, by) -> None:
+    _editable_draft(document.application, by)
+    document.file.delete(save=False)
+    document.delete()
 
 
 def application_submission_problems(application: Application) -> list[tuple[str | None, str]]:

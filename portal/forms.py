@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.fields import MoneyField, QuantityField
-from applications.models import Application, CostCategory, FundingStatus
+from applications.models import Application, CostCategory, DocumentKind, FundingStatus
 from organisations.models import LegalForm, Seat
 
 
@@ -146,4 +146,13 @@ class EligibilityCheckForm(forms.Form):
         coerce=lambda value: value == "yes",
         required=False,
         widget=forms.RadioSelect,
+    )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Which document is it?"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, or a photo as JPEG or PNG; up to 10 MB."),
+        error_messages={"required": _("Choose a file to upload.")},
     )

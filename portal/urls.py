@@ -15,5 +15,6 @@ urlpatterns = [
     path("applications/<int:pk>/edit/<slug:step>/", views.application_step, name="application_step"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
+    path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("letters/<int:pk>/download/", views.letter_download, name="letter_download"),
 ]

@@ -27,6 +27,8 @@ from applications.services import (
     application_update,
     cost_plan_set,
     decision_letter_record_download,
+    document_add,
+    document_remove,
     financing_plan_set,
 )
 from organisations.selectors import acting_organisation, is_representative
@@ -34,6 +36,7 @@ from organisations.services import acting_organisation_choose
 from portal.forms import (
     ConfirmSubmissionForm,
     CostLineFormSet,
+    DocumentForm,
     EligibilityCheckForm,
     FinancingForm,
     ProjectForm,
@@ -89,6 +92,7 @@ STEPS = [
     ("project", gettext_lazy("Project")),
     ("costs", gettext_lazy("Cost plan")),
     ("financing", gettext_lazy("Financing plan")),
+    ("documents", gettext_lazy("Documents")),
     ("submit", gettext_lazy("Check and submit")),
 ]
 
@@ -164,7 +168,12 @@ def application_step(request, pk, step):
     application = _get_application(request, pk)
     if application.status != ApplicationStatus.DRAFT:
         return redirect("portal:application_detail", pk=pk)
-    handlers = {"project": _project_step, "costs": _costs_step, "financing": _financing_step}
+    handlers = {
+        "project": _project_step,
+        "costs": _costs_step,
+        "financing": _financing_step,
+        "documents": _documents_step,
+    }
     if step not in handlers:
         raise Http404
     return handlers[step](request, application)
@@ -245,6 +254,57 @@ def _financing_step(request, application):
             "calculation": grant_calculation(application),
         },
         status=400 if invalid else 200,
+    )
+
+
+def _documents_step(request, application):
+    form = DocumentForm(_posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and "remove" in request.POST:
+        document = application.documents.filter(pk=request.POST.get("remove")).first()
+        if document is not None:
+            document_remove(document=document, by=request.user)
+            messages.success(request, _("The document was removed."))
+        return redirect("portal:application_step", pk=application.pk, step="documents")
+    if request.method == "POST" and "next" in request.POST and not request.FILES:
+        return _after_save(request, application, "documents")
+    if request.method == "POST" and form.is_valid():
+        try:
+            document_add(
+                application=application,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The document was uploaded."))
+            return _after_save(request, application, "documents")
+    rules = programme_rules(application.call.programme, application.call)
+    return _step_page(
+        request,
+        application,
+        "documents",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "documents": application.documents.all(),
+            "needed": required_documents_for(rules, application.organisation.legal_form, application.works_with_minors),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def document_download(request, pk):
+    document = application_selectors.documents_for_member(request.user).filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
     )
 
 

@@ -1,6 +1,7 @@
 """The thin funding process in a real browser: apply, propose, approve, download the decision letter."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -29,7 +30,7 @@ def test_member_applies_clerk_proposes_approver_approves_member_downloads_the_le
     # Alice applies for the open call and submits.
     member = new_page()
     log_in(member, alice.email)
-    member.get_by_role("link", name="Antrag stellen").click()
+    member.get_by_role("link", name=re.compile(r"^Antrag stellen")).click()
     member.get_by_label("Projekttitel").fill("Hausaufgabenhilfe im Stadtteil")
     member.get_by_label("Kurzbeschreibung").fill("Ehrenamtliche helfen Kindern zweimal pro Woche bei den Hausaufgaben.")
     member.get_by_label("Projektbeginn").fill(start.isoformat())
@@ -51,6 +52,8 @@ def test_member_applies_clerk_proposes_approver_approves_member_downloads_the_le
     member.get_by_label("Beantragte Förderung (EUR)").fill("3.200,00")
     member.get_by_role("button", name="Entwurf speichern").click()
     member.get_by_text("3.200,00 EUR").first.wait_for()
+    member.get_by_role("button", name="Speichern und weiter").click()
+    member.get_by_role("heading", name="Dokument hochladen").wait_for()
     member.get_by_role("button", name="Speichern und weiter").click()
     member.get_by_label("Ich bestätige").check()
     member.get_by_role("button", name="Antrag einreichen").click()
