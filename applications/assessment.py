@@ -116,3 +116,32 @@ def method_needs(programme: Programme) -> str | None:
     if programme.financing_method == FinancingMethod.FIXED and not programme.fixed_amount:
         return "fixed_amount"
     return None
+
+
+def review_summary(application: Application) -> dict:
+    """The submitted reviews with their weighted score, and per criterion the average and the spread."""
+    from statistics import mean
+
+    from applications.models import Review
+
+    reviews = list(
+        Review.objects.filter(assignment__application=application, submitted_at__isnull=False)
+        .select_related("assignment__reviewer")
+        .prefetch_related("scores__criterion")
+    )
+    criteria = list(application.call.programme.criteria.all())
+    rows = []
+    for criterion in criteria:
+        values = [s.score for r in reviews for s in r.scores.all() if s.criterion_id == criterion.pk]
+        rows.append(
+            {
+                "criterion": criterion,
+                "average": round(mean(values), 1) if values else None,
+                "spread": (max(values) - min(values)) if values else None,
+            }
+        )
+    weight_total = sum(c.weight for c in criteria) or 1
+    for review in reviews:
+        by_criterion = {s.criterion_id: s.score for s in review.scores.all()}
+        review.weighted = round(sum(c.weight * by_criterion.get(c.pk, 0) for c in criteria) / weight_total, 2)
+    return {"reviews": reviews, "criteria": rows}

@@ -90,6 +90,9 @@ class Programme(models.Model):
     police_certificate_for_minors = models.BooleanField(
         _("projects with minors need an extended police certificate"), default=True
     )
+    reviewers_required = models.PositiveSmallIntegerField(
+        _("reviews per application"), choices=[(1, "1"), (2, "2")], default=1
+    )
     legal_remedy = models.TextField(
         _("instructions on legal remedies (Rechtsbehelfsbelehrung)"),
         help_text=_("Printed on every decision letter of this programme. German, legally binding."),
@@ -144,6 +147,8 @@ class Call(models.Model):
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted, being checked")
+    ITEMS_REQUESTED = "items_requested", _("missing items requested")
+    IN_REVIEW = "in_review", _("in review")
     DECISION_PROPOSED = "proposed", _("decision being approved")
     APPROVED = "approved", _("approved")
     REJECTED = "rejected", _("rejected")
@@ -151,7 +156,13 @@ class ApplicationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled by the office")
 
 
-OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.DECISION_PROPOSED)
+OPEN_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.ITEMS_REQUESTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.DECISION_PROPOSED,
+)
+EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.ITEMS_REQUESTED)
 
 
 class Application(models.Model):
@@ -206,6 +217,7 @@ class Application(models.Model):
             ("review_application", _("Can review applications")),
             ("approve_decision", _("Can approve decisions")),
             ("cancel_application", _("Can cancel the procedure of an application")),
+            ("assign_reviewers", _("Can assign reviewers")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -288,6 +300,39 @@ class ThirdPartyFunding(models.Model):
         return self.funder
 
 
+class ChecklistItem(models.Model):
+    """One point of the programme's completeness checklist for clerks."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="checklist")
+    text = models.CharField(_("check"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self):
+        return self.text
+
+
+class ReviewCriterion(models.Model):
+    """One criterion of the programme's scoring rubric, scored 0–5 and weighted."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=200)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1, validators=[MinValueValidator(1)])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+
+    def __str__(self):
+        return self.name
+
+
 class RequiredDocument(models.Model):
     """A document a programme needs, for every legal form or for one."""
 
@@ -306,6 +351,112 @@ class RequiredDocument(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class ApplicationVersion(models.Model):
+    """What the organisation submitted, frozen at each (re)submission, so clerks see what changed."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    snapshot = models.JSONField(_("content"))
+
+    class Meta:
+        ordering = ["application", "number"]
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="one_version_number")]
+
+    def __str__(self):
+        return f"{self.application_id} v{self.number}"
+
+
+class ItemsRequest(models.Model):
+    """Nachforderung: the office asks for missing items by a deadline; the organisation answers and resubmits."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="items_requests")
+    message = models.TextField(_("what is missing"))
+    deadline = models.DateTimeField(_("answer by"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "requested_at"]
+        verbose_name = _("request for missing items")
+        verbose_name_plural = _("requests for missing items")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.message[:40]}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.answered_at is None and timezone.now() > self.deadline
+
+
+class ReviewAssignment(models.Model):
+    """Which reviewer reviews an application in which slot (one or two per application)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="review_assignments")
+    slot = models.PositiveSmallIntegerField(_("review"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    active = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        ordering = ["application", "slot", "-assigned_at"]
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "slot"], condition=Q(active=True), name="one_current_reviewer_per_slot"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} #{self.slot}: {self.reviewer}"
+
+
+class Review(models.Model):
+    """Prüfvermerk of one reviewer: conflict-of-interest declaration first, then scores, memo and double funding."""
+
+    assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="review")
+    conflict_of_interest = models.BooleanField(_("conflict of interest"))
+    conflict_note = models.TextField(_("about the conflict"), blank=True)
+    memo = models.TextField(_("review memo"), blank=True)
+    double_funding = models.BooleanField(_("signs of double funding"), null=True)
+    double_funding_note = models.TextField(_("about double funding"), blank=True)
+    own_funds_counted = models.BooleanField(_("own funds are counted in the financing plan"), null=True)
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self):
+        return f"{self.assignment}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(5)])
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion"),
+            models.CheckConstraint(condition=Q(score__lte=5), name="score_at_most_five"),
+        ]
 
 
 def document_upload_to(instance, filename):
@@ -359,6 +510,11 @@ class Decision(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     reasons = models.TextField(_("reasons"), blank=True)
+    period_start = models.DateField(_("approval period from"), null=True, blank=True)
+    period_end = models.DateField(_("approval period until"), null=True, blank=True)
+    conditions = models.TextField(
+        _("conditions"), blank=True, help_text=_("Nebenbestimmungen beyond the ANBest-P, printed in the letter.")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED
     )
@@ -415,6 +571,14 @@ class DecisionLetter(models.Model):
 class EventKind(models.TextChoices):
     CREATED = "created", _("draft started")
     SUBMITTED = "submitted", _("application submitted")
+    COMPLETENESS_CONFIRMED = "complete", _("application found complete")
+    ITEMS_REQUESTED = "items_requested", _("missing items requested")
+    ITEMS_SUBMITTED = "items_submitted", _("missing items submitted")
+    DEADLINE_EXTENDED = "extended", _("deadline extended")
+    DEADLINE_MISSED = "missed", _("deadline passed without an answer")
+    REVIEWERS_ASSIGNED = "reviewers", _("reviewers assigned")
+    CONFLICT_DECLARED = "conflict", _("reviewer declared a conflict of interest")
+    REVIEW_SUBMITTED = "reviewed", _("review submitted")
     DECISION_PROPOSED = "proposed", _("decision proposed")
     DECISION_SENT_BACK = "sent_back", _("proposal sent back")
     DECISION_APPROVED = "approved", _("decision approved")
@@ -428,6 +592,11 @@ class EventKind(models.TextChoices):
 PUBLIC_EVENTS = {
     EventKind.CREATED,
     EventKind.SUBMITTED,
+    EventKind.COMPLETENESS_CONFIRMED,
+    EventKind.ITEMS_REQUESTED,
+    EventKind.ITEMS_SUBMITTED,
+    EventKind.DEADLINE_EXTENDED,
+    EventKind.DEADLINE_MISSED,
     EventKind.LETTER_ISSUED,
     EventKind.LETTER_DOWNLOADED,
     EventKind.WITHDRAWN,

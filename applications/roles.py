@@ -14,6 +14,7 @@ ROLE_PERMISSIONS = {
     PROGRAMME_ADMINISTRATOR: [
         "view_application",
         "cancel_application",
+        "assign_reviewers",
         "add_programme",
         "change_programme",
         "view_programme",

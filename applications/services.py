@@ -1,5 +1,6 @@
 """Every state change of an application, its decision and its letter. Atomic, validated, no process engine."""
 
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -10,10 +11,12 @@ from django.utils.translation import gettext as _
 from applications.errors import ApplicationError, NotAllowed
 from applications.formatting import format_money
 from applications.models import (
+    EDITABLE_STATUSES,
     OPEN_STATUSES,
     Application,
     ApplicationEvent,
     ApplicationStatus,
+    ApplicationVersion,
     Call,
     CostLine,
     Decision,
@@ -22,6 +25,10 @@ from applications.models import (
     DecisionStatus,
     Document,
     EventKind,
+    ItemsRequest,
+    Review,
+    ReviewAssignment,
+    Score,
     ThirdPartyFunding,
 )
 from organisations.models import Organisation
@@ -74,7 +81,7 @@ def application_update(*, application: Application, by, **fields) -> Application
     """Save a draft; any member of the organisation may edit it. Drafts may be incomplete."""
     _require_member(by, application.organisation)
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status != ApplicationStatus.DRAFT:
+    if application.status not in EDITABLE_STATUSES:
         raise ApplicationError(_("This application has been submitted and can no longer be changed."))
     for name in DRAFT_FIELDS:
         if name in fields:
@@ -86,7 +93,7 @@ def application_update(*, application: Application, by, **fields) -> Application
 def _editable_draft(application: Application, by) -> Application:
     _require_member(by, application.organisation)
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status != ApplicationStatus.DRAFT:
+    if application.status not in EDITABLE_STATUSES:
         raise ApplicationError(_("This application has been submitted and can no longer be changed."))
     return application
 
@@ -154,7 +161,9 @@ def document_remove(*, document: Document, by) -> None:
     document.delete()
 
 
-def application_submission_problems(application: Application) -> list[tuple[str | None, str]]:
+def application_submission_problems(
+    application: Application, *, resubmission: bool = False
+) -> list[tuple[str | None, str]]:
     """What stops a submission: (field, message) pairs in the user's language; empty when it may go.
 
     The programme's eligibility rules run here again (they also power the public check), plus the checks that
@@ -177,7 +186,7 @@ def application_submission_problems(application: Application) -> list[tuple[str 
                 % {"amount": format_money(calculation.grant), "explanation": calculation.explanation},
             )
         )
-    if not application.call.is_open():
+    if not resubmission and not application.call.is_open():
         problems.append(
             (
                 None,
@@ -206,24 +215,282 @@ def application_submit(*, application: Application, by) -> Application:
     application.submitted_at = timezone.now()
     application.submitted_by = by
     application.save(update_fields=["status", "submitted_at", "submitted_by", "updated"])
+    version_record(application, by)
     event_record(application, EventKind.SUBMITTED, by)
     return application
 
 
+def application_snapshot(application: Application) -> dict:
+    """The submitted content in plain values, labelled for people, so two versions can be compared."""
+    fields = {
+        str(Application._meta.get_field(name).verbose_name): _plain(getattr(application, name)) for name in DRAFT_FIELDS
+    }
+    for index, line in enumerate(application.cost_lines.all(), start=1):
+        fields[_("Cost line %(number)s") % {"number": index}] = (
+            f"{line.get_category_display()}: {line.description}, {line.quantity} × {line.unit_price} = {line.amount}"
+        )
+    for index, funds in enumerate(application.third_party_funds.all(), start=1):
+        fields[_("Third-party funds %(number)s") % {"number": index}] = (
+            f"{funds.funder}: {funds.amount} ({funds.get_status_display()})"
+        )
+    for document in application.documents.all():
+        fields[_("Document: %(kind)s") % {"kind": document.get_kind_display()}] = document.original_name
+    return fields
+
+
+def _plain(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def version_record(application: Application, by) -> ApplicationVersion:
+    latest = application.versions.order_by("-number").first()
+    return ApplicationVersion.objects.create(
+        application=application,
+        number=(latest.number + 1) if latest else 1,
+        submitted_by=by,
+        snapshot=application_snapshot(application),
+    )
+
+
+def version_changes(application: Application) -> list[dict]:
+    """What changed between the last two submitted versions: label, before, after."""
+    versions = list(application.versions.order_by("-number")[:2])
+    if len(versions) < 2:
+        return []
+    new, old = versions[0].snapshot, versions[1].snapshot
+    return [
+        {"label": label, "before": old.get(label, ""), "after": new.get(label, "")}
+        for label in dict.fromkeys([*old, *new])
+        if old.get(label, "") != new.get(label, "")
+    ]
+
+
+def _require_perm(user, permission: str, message: str) -> None:
+    if not user.has_perm(permission):
+        raise NotAllowed(message)
+
+
+def _open_application(application: Application, *statuses) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in statuses:
+        raise ApplicationError(_("This step is no longer possible: the application has moved on."))
+    return application
+
+
+def _end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+@transaction.atomic
+def completeness_confirm(*, application: Application, by) -> Application:
+    """The clerk finds the application complete; it goes on to the content review."""
+    _require_perm(by, "applications.check_application", _("You may not check applications."))
+    application = _open_application(application, ApplicationStatus.SUBMITTED)
+    application.status = ApplicationStatus.IN_REVIEW
+    application.save(update_fields=["status", "updated"])
+    event_record(application, EventKind.COMPLETENESS_CONFIRMED, by)
+    return application
+
+
+@transaction.atomic
+def items_request(*, application: Application, by, message: str, deadline: date) -> ItemsRequest:
+    """Nachforderung: ask the organisation for missing items, to be answered by the end of `deadline` (Berlin)."""
+    _require_perm(by, "applications.check_application", _("You may not check applications."))
+    if not message.strip():
+        raise ApplicationError(_("Say what is missing; the organisation reads this."), field="message")
+    if deadline <= timezone.localdate():
+        raise ApplicationError(_("The deadline must be in the future."), field="deadline")
+    application = _open_application(application, ApplicationStatus.SUBMITTED)
+    request = ItemsRequest.objects.create(
+        application=application, message=message, deadline=_end_of_day(deadline), requested_by=by
+    )
+    application.status = ApplicationStatus.ITEMS_REQUESTED
+    application.save(update_fields=["status", "updated"])
+    event_record(application, EventKind.ITEMS_REQUESTED, by, message)
+    return request
+
+
+@transaction.atomic
+def items_answer(*, application: Application, by, answer: str) -> Application:
+    """The organisation answers the request and resubmits; the same rules as at submission run again."""
+    application = (
+        Application.objects.select_for_update().select_related("organisation", "call__programme").get(pk=application.pk)
+    )
+    _require_member(by, application.organisation)
+    if application.status != ApplicationStatus.ITEMS_REQUESTED:
+        raise ApplicationError(_("Nothing has been requested for this application."))
+    problems = application_submission_problems(application, resubmission=True)
+    if problems:
+        raise ApplicationError(problems[0][1], field=problems[0][0])
+    request = application.items_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+    if request is not None:
+        request.answer, request.answered_by, request.answered_at = answer, by, timezone.now()
+        request.save(update_fields=["answer", "answered_by", "answered_at"])
+    application.status = ApplicationStatus.SUBMITTED
+    application.save(update_fields=["status", "updated"])
+    version_record(application, by)
+    event_record(application, EventKind.ITEMS_SUBMITTED, by, answer)
+    return application
+
+
+@transaction.atomic
+def items_deadline_extend(*, application: Application, by, deadline: date) -> ItemsRequest:
+    _require_perm(by, "applications.check_application", _("You may not check applications."))
+    if deadline <= timezone.localdate():
+        raise ApplicationError(_("The deadline must be in the future."), field="deadline")
+    application = _open_application(application, ApplicationStatus.ITEMS_REQUESTED)
+    request = application.items_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+    if request is None:
+        raise ApplicationError(_("Nothing has been requested for this application."))
+    request.deadline = _end_of_day(deadline)
+    request.save(update_fields=["deadline"])
+    event_record(application, EventKind.DEADLINE_EXTENDED, by, formats_date(deadline))
+    return request
+
+
+@transaction.atomic
+def items_request_lapse(*, application: Application, by) -> Application:
+    """The deadline passed without an answer and the clerk does not extend it: a decision is prepared instead."""
+    _require_perm(by, "applications.check_application", _("You may not check applications."))
+    application = _open_application(application, ApplicationStatus.ITEMS_REQUESTED)
+    application.status = ApplicationStatus.SUBMITTED
+    application.save(update_fields=["status", "updated"])
+    event_record(application, EventKind.DEADLINE_MISSED, by)
+    return application
+
+
+def formats_date(day: date) -> str:
+    from django.utils import formats
+
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+@transaction.atomic
+def reviewers_assign(*, application: Application, by, reviewers: list) -> list[ReviewAssignment]:
+    """A programme administrator names the reviewer(s): as many as the programme asks for, all different."""
+    _require_perm(by, "applications.assign_reviewers", _("You may not assign reviewers."))
+    application = _open_application(application, ApplicationStatus.IN_REVIEW)
+    needed = application.call.programme.reviewers_required
+    if len(reviewers) != needed or len({r.pk for r in reviewers}) != needed:
+        raise ApplicationError(_("Choose %(count)s different reviewers.") % {"count": needed}, field="reviewers")
+    for reviewer in reviewers:
+        if not reviewer.has_perm("applications.review_application"):
+            raise ApplicationError(_("%(name)s is not a reviewer.") % {"name": reviewer}, field="reviewers")
+    application.review_assignments.filter(active=True).update(active=False)
+    assignments = [
+        ReviewAssignment.objects.create(application=application, slot=slot, reviewer=reviewer, assigned_by=by)
+        for slot, reviewer in enumerate(reviewers, start=1)
+    ]
+    event_record(application, EventKind.REVIEWERS_ASSIGNED, by, ", ".join(str(r) for r in reviewers))
+    return assignments
+
+
+@transaction.atomic
+def reviewer_reassign(*, application: Application, slot: int, by, reviewer) -> ReviewAssignment:
+    """After a declared conflict: another reviewer takes the slot."""
+    _require_perm(by, "applications.assign_reviewers", _("You may not assign reviewers."))
+    application = _open_application(application, ApplicationStatus.IN_REVIEW)
+    if not reviewer.has_perm("applications.review_application"):
+        raise ApplicationError(_("%(name)s is not a reviewer.") % {"name": reviewer}, field="reviewer")
+    earlier = ReviewAssignment.objects.filter(application=application, slot=slot)
+    if earlier.filter(reviewer=reviewer).exists():
+        raise ApplicationError(_("This reviewer already had this review."), field="reviewer")
+    other_slots = application.review_assignments.filter(active=True).exclude(slot=slot)
+    if other_slots.filter(reviewer=reviewer).exists():
+        raise ApplicationError(_("This reviewer already reviews this application."), field="reviewer")
+    earlier.filter(active=True).update(active=False)
+    assignment = ReviewAssignment.objects.create(application=application, slot=slot, reviewer=reviewer, assigned_by=by)
+    event_record(application, EventKind.REVIEWERS_ASSIGNED, by, str(reviewer))
+    return assignment
+
+
+@transaction.atomic
+def review_declare(*, assignment: ReviewAssignment, by, conflict: bool, note: str = "") -> Review:
+    """Before seeing the application, the reviewer declares whether they have a conflict of interest."""
+    if assignment.reviewer_id != by.pk or not assignment.active:
+        raise NotAllowed(_("This review is not assigned to you."))
+    if conflict and not note.strip():
+        raise ApplicationError(_("Say briefly what the conflict is."), field="conflict_note")
+    review, created = Review.objects.get_or_create(
+        assignment=assignment, defaults={"conflict_of_interest": conflict, "conflict_note": note}
+    )
+    if not created:
+        raise ApplicationError(_("You have already made this declaration."))
+    if conflict:
+        event_record(assignment.application, EventKind.CONFLICT_DECLARED, by, note)
+    return review
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    review: Review,
+    by,
+    scores: dict[int, tuple[int, str]],
+    memo: str,
+    double_funding: bool,
+    double_funding_note: str,
+    own_funds_counted: bool,
+) -> Review:
+    """The reviewer's Prüfvermerk: a score 0–5 per criterion, the memo and the double-funding question."""
+    assignment = review.assignment
+    if assignment.reviewer_id != by.pk:
+        raise NotAllowed(_("This review is not assigned to you."))
+    if review.conflict_of_interest:
+        raise NotAllowed(_("You declared a conflict of interest for this application."))
+    if review.submitted_at:
+        raise ApplicationError(_("This review has already been submitted."))
+    criteria = {c.pk for c in assignment.application.call.programme.criteria.all()}
+    if set(scores) != criteria:
+        raise ApplicationError(_("Score every criterion."))
+    if double_funding and not double_funding_note.strip():
+        raise ApplicationError(_("Describe the signs of double funding."), field="double_funding_note")
+    Score.objects.bulk_create(
+        Score(review=review, criterion_id=pk, score=score, comment=comment) for pk, (score, comment) in scores.items()
+    )
+    review.memo = memo
+    review.double_funding = double_funding
+    review.double_funding_note = double_funding_note
+    review.own_funds_counted = own_funds_counted
+    review.submitted_at = timezone.now()
+    review.save()
+    event_record(assignment.application, EventKind.REVIEW_SUBMITTED, by)
+    return review
+
+
 @transaction.atomic
 def decision_propose(
-    *, application: Application, by, outcome: str, amount: Decimal | None = None, reasons: str = ""
+    *,
+    application: Application,
+    by,
+    outcome: str,
+    amount: Decimal | None = None,
+    reasons: str = "",
+    period_start: date | None = None,
+    period_end: date | None = None,
+    conditions: str = "",
 ) -> Decision:
     """A clerk proposes to approve (with an amount) or to reject (with reasons)."""
     if not by.has_perm("applications.check_application"):
         raise NotAllowed(_("You may not propose decisions."))
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.DECISION_PROPOSED):
+    if application.status not in OPEN_STATUSES:
         raise ApplicationError(_("A decision can only be proposed for a submitted application."))
     if outcome == DecisionOutcome.APPROVE and not amount:
         raise ApplicationError(_("Enter the amount to grant."), field="amount")
     if outcome == DecisionOutcome.REJECT and not reasons.strip():
         raise ApplicationError(_("A rejection must state its reasons."), field="reasons")
+    approving = outcome == DecisionOutcome.APPROVE
+    period_start = (period_start or application.period_start) if approving else None
+    period_end = (period_end or application.period_end) if approving else None
+    if approving and (period_start is None or period_end is None):
+        raise ApplicationError(_("Enter the approval period."), field="period_start")
+    if approving and period_end < period_start:
+        raise ApplicationError(_("The approval period cannot end before it starts."), field="period_end")
     latest = application.decisions.order_by("-version").first()
     if latest and latest.status == DecisionStatus.PROPOSED:
         raise ApplicationError(_("A proposal is already waiting for approval."))
@@ -231,8 +498,11 @@ def decision_propose(
         application=application,
         version=(latest.version + 1) if latest else 1,
         outcome=outcome,
-        amount=amount if outcome == DecisionOutcome.APPROVE else None,
+        amount=amount if approving else None,
         reasons=reasons,
+        period_start=period_start,
+        period_end=period_end,
+        conditions=conditions if approving else "",
         proposed_by=by,
     )
     application.status = ApplicationStatus.DECISION_PROPOSED
@@ -280,7 +550,7 @@ def decision_send_back(*, decision: Decision, by, comment: str) -> Decision:
     decision.approver_comment = comment
     decision.save(update_fields=["status", "approver_comment"])
     application = decision.application
-    application.status = ApplicationStatus.SUBMITTED
+    application.status = ApplicationStatus.IN_REVIEW
     application.save(update_fields=["status", "updated"])
     event_record(application, EventKind.DECISION_SENT_BACK, by, comment)
     return decision

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.fields import MoneyField, QuantityField
 from applications.models import Application, CostCategory, DocumentKind, FundingStatus
-from organisations.models import LegalForm, Seat
+from organisations.models import LegalForm, Organisation, Seat
 
 
 class DateInput(forms.DateInput):
@@ -156,3 +156,39 @@ class DocumentForm(forms.Form):
         help_text=_("PDF, or a photo as JPEG or PNG; up to 10 MB."),
         error_messages={"required": _("Choose a file to upload.")},
     )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer to the office"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say what you changed or added. You can also explain why something cannot be sent."),
+        error_messages={"required": _("Write a short answer for the office.")},
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "legal_form",
+            "register_number",
+            "seat",
+            "street",
+            "postcode",
+            "city",
+            "email",
+            "phone",
+            "languages",
+            "description",
+        ]
+        widgets = {
+            "legal_form": forms.RadioSelect,
+            "seat": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "name": _("As your group calls itself. A group without a legal form is welcome."),
+            "description": _("What does your group do? A few sentences are enough."),
+        }

@@ -7,7 +7,14 @@ from workflow.flows import FundingFlow
 from workflow.selectors import current_step
 
 _BY_NODE = {
-    FundingFlow.propose: (_("The office"), _("A clerk checks your application and prepares a decision.")),
+    FundingFlow.check_completeness: (_("The office"), _("A clerk checks whether your application is complete.")),
+    FundingFlow.decide_overdue: (_("The office"), _("The deadline has passed; a clerk decides how to go on.")),
+    FundingFlow.assign_reviewers: (_("The office"), _("Reviewers are being chosen for your application.")),
+    FundingFlow.review_first: (_("The office"), _("Your application is being reviewed.")),
+    FundingFlow.review_second: (_("The office"), _("Your application is being reviewed.")),
+    FundingFlow.reassign_first: (_("The office"), _("Your application is being reviewed.")),
+    FundingFlow.reassign_second: (_("The office"), _("Your application is being reviewed.")),
+    FundingFlow.propose: (_("The office"), _("A clerk prepares the decision.")),
     FundingFlow.approve: (_("The office"), _("A second person at the office approves the decision.")),
     FundingFlow.create_letter: (_("The office"), _("Your decision letter is being prepared.")),
     FundingFlow.notify_organisation: (_("The office"), _("Your decision letter is being prepared.")),
@@ -20,6 +27,14 @@ def next_step(application: Application) -> dict:
             "who": _("You"),
             "what": _("Complete the draft and submit it before the call closes."),
             "when": application.call.closes_at,
+        }
+    if application.status == ApplicationStatus.ITEMS_REQUESTED:
+        request = application.items_requests.order_by("-requested_at").first()
+        return {
+            "who": _("You"),
+            "what": _("Send the missing items the office asked for."),
+            "when": request.deadline if request else None,
+            "answer": True,
         }
     step = current_step(application)
     if step and step["node"] in _BY_NODE:

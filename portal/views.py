@@ -20,7 +20,7 @@ from applications.assessment import (
     third_party_total,
 )
 from applications.errors import ApplicationError, NotAllowed
-from applications.models import OPEN_STATUSES, ApplicationStatus, Call
+from applications.models import EDITABLE_STATUSES, OPEN_STATUSES, ApplicationStatus, Call
 from applications.services import (
     application_create,
     application_submission_problems,
@@ -32,20 +32,22 @@ from applications.services import (
     financing_plan_set,
 )
 from organisations.selectors import acting_organisation, is_representative
-from organisations.services import acting_organisation_choose
+from organisations.services import acting_organisation_choose, organisation_create
 from portal.forms import (
+    AnswerForm,
     ConfirmSubmissionForm,
     CostLineFormSet,
     DocumentForm,
     EligibilityCheckForm,
     FinancingForm,
+    OrganisationForm,
     ProjectForm,
     ThirdPartyFormSet,
     WithdrawForm,
 )
 from portal.history import public_history
 from portal.next_step import next_step
-from workflow.services import application_submit_and_start, application_withdraw_and_end
+from workflow.services import application_submit_and_start, application_withdraw_and_end, items_answer_and_continue
 
 
 def home(request):
@@ -166,7 +168,7 @@ def application_edit(request, pk):
 @login_required
 def application_step(request, pk, step):
     application = _get_application(request, pk)
-    if application.status != ApplicationStatus.DRAFT:
+    if application.status not in EDITABLE_STATUSES:
         return redirect("portal:application_detail", pk=pk)
     handlers = {
         "project": _project_step,
@@ -309,8 +311,45 @@ def document_download(request, pk):
 
 
 @login_required
+def application_answer(request, pk):
+    """Answer the office's request for missing items and send the application again."""
+    application = _get_application(request, pk)
+    if application.status != ApplicationStatus.ITEMS_REQUESTED:
+        return redirect("portal:application_detail", pk=pk)
+    request_ = application.items_requests.order_by("-requested_at").first()
+    form = AnswerForm(_posted(request))
+    problems = application_submission_problems(application, resubmission=True)
+    if request.method == "POST" and form.is_valid() and not problems:
+        try:
+            items_answer_and_continue(application=application, by=request.user, answer=form.cleaned_data["answer"])
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from None
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you. Your answer was sent to the office."))
+            return redirect("portal:application_detail", pk=pk)
+    return render(
+        request,
+        "portal/application_answer.html",
+        {
+            "application": application,
+            "request_": request_,
+            "form": form,
+            "problems": problems,
+            "steps": STEPS[:-1],
+            "step": "answer",
+            "errors": error_list(form),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
 def application_submit(request, pk):
     application = _get_application(request, pk)
+    if application.status == ApplicationStatus.ITEMS_REQUESTED:
+        return redirect("portal:application_answer", pk=pk)
     if application.status != ApplicationStatus.DRAFT:
         return redirect("portal:application_detail", pk=pk)
     problems = application_submission_problems(application)
@@ -434,4 +473,22 @@ def eligibility_check(request, pk):
         "portal/eligibility_check.html",
         {"call": call, "form": form, "result": result, "errors": error_list(form) if request.GET else []},
         status=400 if request.GET and form.errors else 200,
+    )
+
+
+@login_required
+def organisation_new(request):
+    """Register a group: whoever registers it becomes its first representative and acts for it."""
+    form = OrganisationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items()}
+        organisation = organisation_create(founder=request.user, **data)
+        acting_organisation_choose(request=request, organisation_id=organisation.pk)
+        messages.success(request, _("Your organisation was registered. You can now apply."))
+        return redirect("portal:home")
+    return render(
+        request,
+        "portal/organisation_form.html",
+        {"form": form, "errors": error_list(form)},
+        status=400 if form.errors else 200,
     )

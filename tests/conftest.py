@@ -69,8 +69,42 @@ def clerk_and_approver(db):
 
 
 @pytest.fixture
+def programme_admin(db):
+    return UserFactory(
+        email="paul@example.org", first_name="Paul", last_name="Neumann", roles=[roles.PROGRAMME_ADMINISTRATOR]
+    )
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(email="ruediger@example.org", first_name="Rüdiger", last_name="Berg", roles=[roles.REVIEWER])
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return UserFactory(email="rosa@example.org", first_name="Rosa", last_name="Lehmann", roles=[roles.REVIEWER])
+
+
+@pytest.fixture
 def call(db):
     return CallFactory()
+
+
+@pytest.fixture
+def in_decision(alice, organisation, call, clerk, programme_admin, reviewer):
+    """An application that passed the completeness check and one review: the clerk now proposes a decision."""
+
+    def make(**fields):
+        from tests.factories import ApplicationFactory
+        from tests.support.process import through_review
+        from workflow.services import application_submit_and_start
+
+        application = ApplicationFactory(organisation=organisation, call=call, created_by=alice, **fields)
+        application_submit_and_start(application=application, by=alice)
+        through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
+        return application
+
+    return make
 
 
 @pytest.fixture

@@ -6,7 +6,15 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from applications.models import Application, Call, CostCategory, CostLine, FinancingMethod, Programme
+from applications.models import (
+    Application,
+    Call,
+    CostCategory,
+    CostLine,
+    FinancingMethod,
+    Programme,
+    ReviewCriterion,
+)
 from organisations.models import LegalForm, Membership, MembershipRole, Organisation, Seat, User
 
 PASSWORD = "correct horse battery staple"
@@ -57,6 +65,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
+        skip_postgeneration_save = True
 
     title_de = "Selbsthilfe- und Projektförderung"
     title_en = "Self-help and project funding"
@@ -66,6 +75,14 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     min_amount = Decimal("500.00")
     max_amount = Decimal("15000.00")
     legal_remedy = "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden."
+
+    @factory.post_generation
+    def criteria(self, create, extracted, **kwargs):
+        if create:
+            for order, (name, weight) in enumerate(
+                extracted or [("Beitrag zu den Programmzielen", 2), ("Machbarkeit", 1)]
+            ):
+                ReviewCriterion.objects.create(programme=self, name=name, weight=weight, order=order)
 
 
 class CallFactory(factory.django.DjangoModelFactory):

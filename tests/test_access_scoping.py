@@ -6,16 +6,17 @@ import pytest
 
 from applications.models import DecisionLetter
 from tests.factories import ApplicationFactory
-from tests.support.process import approve, propose
+from tests.support.process import approve, propose, through_review
 from workflow.services import application_submit_and_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def decided(alice, organisation, clerk, approver, background_worker):
+def decided(alice, organisation, clerk, approver, background_worker, programme_admin, reviewer):
     application = ApplicationFactory(organisation=organisation, created_by=alice)
     application_submit_and_start(application=application, by=alice)
+    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
     propose(application, by=clerk, amount=Decimal("900.00"))
     approve(application, by=approver)
     from tests.support.worker import wait_until

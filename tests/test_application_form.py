@@ -159,13 +159,11 @@ def test_submitting_without_the_confirmation_is_refused_next_to_the_checkbox(cli
     assert "Bitte bestätigen Sie" in response.content.decode()
 
 
-def test_a_staff_proposal_to_approve_needs_an_amount(client, alice, organisation, call, clerk):
+def test_a_staff_proposal_to_approve_needs_an_amount(client, in_decision, clerk):
     from tests.support.process import open_task
     from workflow.flows import FundingFlow
-    from workflow.services import application_submit_and_start
 
-    application = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
-    application_submit_and_start(application=application, by=alice)
+    application = in_decision()
     task = open_task(application, FundingFlow.propose)
     client.force_login(clerk)
     response = client.post(f"/staff/tasks/{task.pk}/", {"outcome": "approve", "amount": "", "reasons": "gut"})

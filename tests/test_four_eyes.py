@@ -10,15 +10,16 @@ from applications.errors import NotAllowed
 from applications.models import Decision, DecisionStatus
 from applications.services import decision_approve
 from tests.factories import ApplicationFactory
-from tests.support.process import approve, open_task, propose
+from tests.support.process import approve, open_task, propose, through_review
 from workflow.flows import FundingFlow
 from workflow.services import application_submit_and_start
 
 
 @pytest.fixture
-def proposed(alice, organisation, clerk_and_approver):
+def proposed(alice, organisation, clerk_and_approver, programme_admin, reviewer):
     application = ApplicationFactory(organisation=organisation, created_by=alice)
     application_submit_and_start(application=application, by=alice)
+    through_review(application, clerk=clerk_and_approver, admin=programme_admin, reviewer=reviewer)
     propose(application, by=clerk_and_approver, amount=Decimal("1200.00"))
     return application
 

@@ -11,7 +11,7 @@ from viewflow.workflow.status import PROCESS
 from applications.models import ApplicationStatus, DecisionLetter
 from applications.services import decision_letter_record_download
 from tests.factories import ApplicationFactory
-from tests.support.process import approve, propose
+from tests.support.process import approve, propose, through_review
 from tests.support.worker import wait_until
 from workflow.models import FundingProcess
 from workflow.services import application_submit_and_start
@@ -26,11 +26,12 @@ def pdf_text(letter: DecisionLetter) -> str:
 
 
 def test_an_approved_application_ends_with_a_letter_and_an_email(
-    alice, bob, organisation, clerk, approver, background_worker, mailbox
+    alice, bob, organisation, clerk, approver, background_worker, mailbox, programme_admin, reviewer
 ):
     application = ApplicationFactory(organisation=organisation, created_by=bob, requested_amount=Decimal("2500.00"))
 
     application_submit_and_start(application=application, by=alice)
+    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
     propose(application, by=clerk, amount=Decimal("2400.00"))
     approve(application, by=approver)
 
@@ -54,9 +55,12 @@ def test_an_approved_application_ends_with_a_letter_and_an_email(
     assert application.title in messages[0]["Subject"]
 
 
-def test_a_rejection_letter_states_the_reasons(alice, organisation, clerk, approver, background_worker, mailbox):
+def test_a_rejection_letter_states_the_reasons(
+    alice, organisation, clerk, approver, background_worker, mailbox, programme_admin, reviewer
+):
     application = ApplicationFactory(organisation=organisation, created_by=alice)
     application_submit_and_start(application=application, by=alice)
+    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
     propose(application, by=clerk, outcome="reject", reasons="Das Projekt liegt außerhalb des Förderzwecks.")
     approve(application, by=approver)
 
@@ -70,10 +74,11 @@ def test_a_rejection_letter_states_the_reasons(alice, organisation, clerk, appro
 
 
 def test_the_first_download_is_recorded_as_the_delivery_receipt(
-    alice, bob, organisation, clerk, approver, background_worker, mailbox
+    alice, bob, organisation, clerk, approver, background_worker, mailbox, programme_admin, reviewer
 ):
     application = ApplicationFactory(organisation=organisation, created_by=alice)
     application_submit_and_start(application=application, by=alice)
+    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
     propose(application, by=clerk, amount=Decimal("1000.00"))
     approve(application, by=approver)
     letter = wait_until(lambda: DecisionLetter.objects.filter(decision__application=application).first())

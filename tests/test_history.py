@@ -6,7 +6,7 @@ import pytest
 
 from applications.models import DecisionLetter
 from tests.factories import ApplicationFactory
-from tests.support.process import approve, propose
+from tests.support.process import approve, propose, through_review
 from tests.support.worker import wait_until
 from workflow.services import application_submit_and_start
 
@@ -14,10 +14,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_staff_see_every_step_and_the_organisation_sees_its_own(
-    client, alice, organisation, clerk, approver, background_worker, mailbox
+    client, alice, organisation, clerk, approver, background_worker, mailbox, programme_admin, reviewer
 ):
     application = ApplicationFactory(organisation=organisation, created_by=alice)
     application_submit_and_start(application=application, by=alice)
+    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
     propose(application, by=clerk, amount=Decimal("1000.00"))
     approve(application, by=approver)
     letter = wait_until(lambda: DecisionLetter.objects.filter(decision__application=application).first())

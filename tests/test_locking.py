@@ -2,13 +2,12 @@
 
 import threading
 import time
-from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
 
-from applications.models import Decision
-from applications.services import decision_propose
+from applications.models import ApplicationEvent, EventKind
+from applications.services import completeness_confirm
 from tests.factories import ApplicationFactory, UserFactory
 from tests.support.process import open_task
 from workflow.errors import TaskUnavailable
@@ -21,24 +20,24 @@ pytestmark = [
 ]
 
 
-def test_two_clerks_at_once_make_one_proposal(alice, organisation, clerk):
+def test_two_clerks_at_once_make_one_transition(alice, organisation, clerk):
     from applications import roles
 
     second_clerk = UserFactory(email="carla@example.org", roles=[roles.CLERK])
     application = ApplicationFactory(organisation=organisation, created_by=alice)
     application_submit_and_start(application=application, by=alice)
-    task = open_task(application, FundingFlow.propose)
+    task = open_task(application, FundingFlow.check_completeness)
     start = threading.Barrier(2)
     outcomes = {}
 
-    def complete(user, amount):
-        def slow_proposal(process):
+    def complete(user):
+        def slow_check(process):
             time.sleep(0.5)  # hold the flow lock long enough for the other clerk to collide
-            return decision_propose(application=process.application, by=user, outcome="approve", amount=amount)
+            return completeness_confirm(application=process.application, by=user)
 
         try:
             start.wait()
-            task_complete(task=type(task).objects.get(pk=task.pk), by=user, action=slow_proposal)
+            task_complete(task=type(task).objects.get(pk=task.pk), by=user, action=slow_check)
             outcomes[user.email] = "done"
         except TaskUnavailable as error:
             outcomes[user.email] = str(error.message)
@@ -46,8 +45,8 @@ def test_two_clerks_at_once_make_one_proposal(alice, organisation, clerk):
             connections.close_all()
 
     threads = [
-        threading.Thread(target=complete, args=(clerk, Decimal("700.00"))),
-        threading.Thread(target=complete, args=(second_clerk, Decimal("900.00"))),
+        threading.Thread(target=complete, args=(clerk,)),
+        threading.Thread(target=complete, args=(second_clerk,)),
     ]
     for thread in threads:
         thread.start()
@@ -57,5 +56,5 @@ def test_two_clerks_at_once_make_one_proposal(alice, organisation, clerk):
     assert list(outcomes.values()).count("done") == 1
     loser_message = next(v for v in outcomes.values() if v != "done")
     assert "andere Person" in loser_message or "Someone else" in loser_message
-    assert Decision.objects.filter(application=application).count() == 1
-    assert open_task(application, FundingFlow.approve) is not None
+    assert ApplicationEvent.objects.filter(application=application, kind=EventKind.COMPLETENESS_CONFIRMED).count() == 1
+    assert open_task(application, FundingFlow.assign_reviewers) is not None

@@ -6,10 +6,9 @@ import pytest
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from applications import roles
 from applications.models import ApplicationStatus
-from tests.factories import ApplicationFactory, UserFactory
-from tests.support.process import propose
+from tests.factories import ApplicationFactory
+from tests.support.process import propose, through_review
 from workflow.models import FundingProcess
 from workflow.services import application_submit_and_start
 
@@ -17,14 +16,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def programme_admin(db):
-    return UserFactory(email="paul@example.org", first_name="Paul", roles=[roles.PROGRAMME_ADMINISTRATOR])
-
-
-@pytest.fixture
-def proposed(alice, organisation, clerk):
+def proposed(alice, organisation, clerk, programme_admin, reviewer):
     application = ApplicationFactory(organisation=organisation, created_by=alice)
     application_submit_and_start(application=application, by=alice)
+    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
     propose(application, by=clerk, amount=Decimal("800.00"))
     return application
 
@@ -34,7 +29,9 @@ def open_tasks(application):
     return Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED])
 
 
-def test_a_representative_withdraws_and_the_clerk_is_told(client, proposed, alice, clerk, background_worker, mailbox):
+def test_a_representative_withdraws_and_the_staff_involved_are_told(
+    client, proposed, alice, clerk, programme_admin, reviewer, background_worker, mailbox
+):
     client.force_login(alice)
     page = client.get(f"/applications/{proposed.pk}/").content.decode()
     assert f"/applications/{proposed.pk}/withdraw/" in page
@@ -46,8 +43,8 @@ def test_a_representative_withdraws_and_the_clerk_is_told(client, proposed, alic
     assert proposed.status == ApplicationStatus.WITHDRAWN
     assert FundingProcess.objects.get(application=proposed).status == PROCESS.CANCELED
     assert not open_tasks(proposed).exists()
-    messages = mailbox.wait_for(1)
-    assert [m["To"] for m in messages] == [clerk.email]
+    messages = mailbox.wait_for(3)
+    assert sorted(m["To"] for m in messages) == sorted([clerk.email, programme_admin.email, reviewer.email])
     assert "andere Förderung" in messages[0].get_body(("plain",)).get_content()
     detail = client.get(f"/applications/{proposed.pk}/").content.decode()
     assert "zurückgezogen" in detail
@@ -61,11 +58,14 @@ def test_a_plain_member_may_not_withdraw(client, proposed, bob):
     assert open_tasks(proposed).exists()
 
 
-def test_nothing_can_be_withdrawn_after_the_decision(client, alice, organisation, clerk, approver, background_worker):
+def test_nothing_can_be_withdrawn_after_the_decision(
+    client, alice, organisation, clerk, approver, background_worker, programme_admin, reviewer
+):
     from tests.support.process import approve
 
     application = ApplicationFactory(organisation=organisation, created_by=alice)
     application_submit_and_start(application=application, by=alice)
+    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
     propose(application, by=clerk, amount=Decimal("800.00"))
     approve(application, by=approver)
     client.force_login(alice)
@@ -75,7 +75,7 @@ def test_nothing_can_be_withdrawn_after_the_decision(client, alice, organisation
 
 
 def test_a_programme_administrator_cancels_with_a_reason_the_organisation_reads(
-    client, proposed, programme_admin, alice, bob, clerk, background_worker, mailbox
+    client, proposed, programme_admin, alice, bob, clerk, reviewer, background_worker, mailbox
 ):
     client.force_login(programme_admin)
     empty = client.post(f"/staff/applications/{proposed.pk}/cancel/", {"reason": ""})
@@ -88,8 +88,8 @@ def test_a_programme_administrator_cancels_with_a_reason_the_organisation_reads(
     proposed.refresh_from_db()
     assert proposed.status == ApplicationStatus.CANCELLED
     assert not open_tasks(proposed).exists()
-    messages = mailbox.wait_for(3)
-    assert sorted(m["To"] for m in messages) == sorted([alice.email, bob.email, clerk.email])
+    messages = mailbox.wait_for(4)
+    assert sorted(m["To"] for m in messages) == sorted([alice.email, bob.email, clerk.email, reviewer.email])
     to_alice = next(m for m in messages if m["To"] == alice.email)
     assert "Förderprogramm wurde eingestellt" in to_alice.get_body(("plain",)).get_content()
 

@@ -1,35 +1,111 @@
-"""The funding procedure as a process graph. Node callbacks only call the domain's services."""
+"""The funding procedure (Zuwendungsverfahren) as a process graph. Node callbacks only call the domain's services."""
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from applications.models import DecisionStatus
+from applications.models import Application, ApplicationStatus, DecisionStatus
 from workflow import tasks, views
 from workflow.messages import tell_organisation
 from workflow.models import FundingProcess
-from workflow.nodes import CeleryHandle, FourEyesView
+from workflow.nodes import CeleryHandle, FourEyesView, OrganisationTask, ReviewTask
 
 
 class FundingFlow(flow.Flow):
     """Funding application
 
-    From the submitted application to the decision letter: a clerk checks it and proposes a decision, a second
-    person approves it (four eyes), the letter is rendered and the organisation is told.
+    From the submitted application to the decision letter: the completeness check (with requests for missing
+    items), the content review by one or two reviewers, the decision proposal and its approval by a second
+    person, the letter, and the message to the organisation.
     """
 
     process_class = FundingProcess
     lock_impl = lock.select_for_update_lock
 
-    submit = flow.StartHandle(this.start_for_application).Next(this.propose)
+    submit = flow.StartHandle(this.start_for_application).Next(this.check_completeness)
 
+    # Antragsprüfung, formal: complete, or ask for the missing items (Nachforderung).
+    check_completeness = (
+        flow.View(views.CompletenessCheckView.as_view())
+        .Annotation(title=_("Check the application for completeness"))
+        .Permission("applications.check_application")
+        .Next(this.is_complete)
+    )
+    is_complete = (
+        flow.If(this.found_complete)
+        .Annotation(title=_("Complete?"))
+        .Then(this.assign_reviewers)
+        .Else(this.answer_request)
+    )
+    answer_request = (
+        OrganisationTask(views.OrganisationTaskRedirect.as_view())
+        .Annotation(title=_("The organisation sends the missing items"))
+        .OnTimeout(this.answer_deadline, then=this.decide_overdue, title=_("Deadline passed"))
+        .Next(this.check_completeness)
+    )
+    decide_overdue = (
+        flow.View(views.OverdueDecisionView.as_view())
+        .Annotation(title=_("No answer by the deadline: extend or reject"))
+        .Permission("applications.check_application")
+        .Next(this.is_extended)
+    )
+    is_extended = (
+        flow.If(this.deadline_extended).Annotation(title=_("Extended?")).Then(this.answer_request).Else(this.propose)
+    )
+
+    # Antragsprüfung, content: one or two reviewers in parallel, each declaring conflicts of interest first.
+    assign_reviewers = (
+        flow.View(views.AssignReviewersView.as_view())
+        .Annotation(title=_("Assign reviewers"))
+        .Permission("applications.assign_reviewers")
+        .Next(this.split_reviews)
+    )
+    split_reviews = flow.Split().Next(this.review_first).Next(this.review_second, case=this.needs_second_review)
+    review_first = (
+        ReviewTask(views.ReviewView.as_view(), slot=1)
+        .Annotation(title=_("Review the application"))
+        .Assign(this.first_reviewer)
+        .Next(this.first_has_conflict)
+    )
+    first_has_conflict = (
+        flow.If(this.conflict_in_first)
+        .Annotation(title=_("Conflict of interest?"))
+        .Then(this.reassign_first)
+        .Else(this.join_reviews)
+    )
+    reassign_first = (
+        flow.View(views.ReassignReviewerView.as_view(slot=1))
+        .Annotation(title=_("Assign another reviewer"))
+        .Permission("applications.assign_reviewers")
+        .Next(this.review_first)
+    )
+    review_second = (
+        ReviewTask(views.ReviewView.as_view(), slot=2)
+        .Annotation(title=_("Review the application"))
+        .Assign(this.second_reviewer)
+        .Next(this.second_has_conflict)
+    )
+    second_has_conflict = (
+        flow.If(this.conflict_in_second)
+        .Annotation(title=_("Conflict of interest?"))
+        .Then(this.reassign_second)
+        .Else(this.join_reviews)
+    )
+    reassign_second = (
+        flow.View(views.ReassignReviewerView.as_view(slot=2))
+        .Annotation(title=_("Assign another reviewer"))
+        .Permission("applications.assign_reviewers")
+        .Next(this.review_second)
+    )
+    join_reviews = flow.Join().Annotation(title=_("All reviews done")).Next(this.propose)
+
+    # Bescheid: proposal, approval by a second person (four eyes), letter, message.
     propose = (
         flow.View(views.ProposeDecisionView.as_view())
-        .Annotation(title=_("Check the application and propose a decision"))
+        .Annotation(title=_("Propose a decision"))
         .Permission("applications.check_application")
         .Next(this.approve)
     )
-
     approve = (
         FourEyesView(views.ApproveDecisionView.as_view())
         .Annotation(title=_("Approve the decision (second person)"))
@@ -37,25 +113,58 @@ class FundingFlow(flow.Flow):
         .NotBy(this.proposer_id)
         .Next(this.is_approved)
     )
-
     is_approved = (
         flow.If(this.decision_approved).Annotation(title=_("Approved?")).Then(this.create_letter).Else(this.propose)
     )
-
     create_letter = (
         CeleryHandle(tasks.create_decision_letter)
         .Annotation(title=_("Render the decision letter"))
         .Next(this.notify_organisation)
     )
-
     notify_organisation = (
         flow.Function(this.send_decision_available).Annotation(title=_("Tell the organisation")).Next(this.end)
     )
-
     end = flow.End()
 
     def start_for_application(self, activation, application):
         activation.process.application = application
+
+    def _status(self, activation):
+        # Read afresh: the service that just ran changed the row, not the process's cached instance.
+        return Application.objects.values_list("status", flat=True).get(pk=activation.process.application_id)
+
+    def found_complete(self, activation):
+        return self._status(activation) != ApplicationStatus.ITEMS_REQUESTED
+
+    def answer_deadline(self, activation):
+        return activation.process.application.items_requests.order_by("-requested_at").first().deadline
+
+    def deadline_extended(self, activation):
+        return self._status(activation) == ApplicationStatus.ITEMS_REQUESTED
+
+    def needs_second_review(self, activation):
+        return activation.process.application.call.programme.reviewers_required > 1
+
+    def _reviewer(self, activation, slot):
+        assignment = activation.process.application.review_assignments.filter(slot=slot, active=True).first()
+        return assignment.reviewer if assignment else None
+
+    def first_reviewer(self, activation):
+        return self._reviewer(activation, 1)
+
+    def second_reviewer(self, activation):
+        return self._reviewer(activation, 2)
+
+    def _conflict(self, activation, slot):
+        assignment = activation.process.application.review_assignments.filter(slot=slot, active=True).first()
+        review = getattr(assignment, "review", None)
+        return bool(review and review.conflict_of_interest)
+
+    def conflict_in_first(self, activation):
+        return self._conflict(activation, 1)
+
+    def conflict_in_second(self, activation):
+        return self._conflict(activation, 2)
 
     def proposer_id(self, process):
         decision = process.application.current_decision

@@ -5,6 +5,16 @@ from applications.fields import MoneyField
 from applications.models import DecisionOutcome
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+DATE_ERRORS = {"invalid": _("Enter a date, for example 31.03.2027.")}
+
+
 class ProposalForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Your proposal"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
     amount = MoneyField(
@@ -15,6 +25,22 @@ class ProposalForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Required for a rejection; printed in the letter."),
+    )
+    period_start = forms.DateField(
+        label=_("Approval period from"),
+        required=False,
+        widget=DateInput(),
+        error_messages=DATE_ERRORS,
+        help_text=_("Empty: the project period of the application."),
+    )
+    period_end = forms.DateField(
+        label=_("Approval period until"), required=False, widget=DateInput(), error_messages=DATE_ERRORS
+    )
+    conditions = forms.CharField(
+        label=_("Conditions beyond the ANBest-P"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Printed in the grant letter."),
     )
 
     def clean(self):
@@ -55,3 +81,162 @@ class CancelForm(forms.Form):
         help_text=_("The organisation reads this."),
         error_messages={"required": _("Give the reason; the organisation will read it.")},
     )
+
+
+class CompletenessForm(forms.Form):
+    COMPLETE = "complete"
+    REQUEST = "request"
+    outcome = forms.ChoiceField(
+        label=_("Result of the check"),
+        choices=[(COMPLETE, _("Complete: continue to the content review")), (REQUEST, _("Ask for missing items"))],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("What is missing"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The organisation reads this. Say plainly what to send or correct."),
+    )
+    deadline = forms.DateField(label=_("Answer by"), required=False, widget=DateInput(), error_messages=DATE_ERRORS)
+
+    def __init__(self, *args, checklist=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checklist = list(checklist)
+        for item in self.checklist:
+            self.fields[f"check_{item.pk}"] = forms.BooleanField(label=item.text, required=False)
+        self.order_fields([f"check_{item.pk}" for item in self.checklist] + ["outcome", "message", "deadline"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == self.COMPLETE:
+            for item in self.checklist:
+                if not data.get(f"check_{item.pk}"):
+                    self.add_error(f"check_{item.pk}", _("Tick every point, or ask for the missing items."))
+        if data.get("outcome") == self.REQUEST:
+            if not (data.get("message") or "").strip():
+                self.add_error("message", _("Say what is missing; the organisation reads this."))
+            if not data.get("deadline"):
+                self.add_error("deadline", _("Set a deadline."))
+        return data
+
+
+class OverdueForm(forms.Form):
+    EXTEND = "extend"
+    REJECT = "reject"
+    action = forms.ChoiceField(
+        label=_("What now?"),
+        choices=[(EXTEND, _("Extend the deadline")), (REJECT, _("Prepare a decision without the missing items"))],
+        widget=forms.RadioSelect,
+    )
+    deadline = forms.DateField(label=_("New deadline"), required=False, widget=DateInput(), error_messages=DATE_ERRORS)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.EXTEND and not data.get("deadline"):
+            self.add_error("deadline", _("Set the new deadline."))
+        return data
+
+
+def reviewer_choices():
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions__codename="review_application") | Q(user_permissions__codename="review_application")
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+class ReviewerField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.get_full_name() or user.email} ({user.email})"
+
+
+class AssignReviewersForm(forms.Form):
+    def __init__(self, *args, count=1, **kwargs):
+        super().__init__(*args, **kwargs)
+        for slot in range(1, count + 1):
+            self.fields[f"reviewer_{slot}"] = ReviewerField(
+                label=_("Reviewer %(number)s") % {"number": slot}, queryset=reviewer_choices()
+            )
+
+    def reviewers(self):
+        return [self.cleaned_data[name] for name in self.fields]
+
+
+class ReassignReviewerForm(forms.Form):
+    reviewer = ReviewerField(label=_("New reviewer"), queryset=reviewer_choices())
+
+
+class ConflictForm(forms.Form):
+    NONE = "none"
+    CONFLICT = "conflict"
+    declaration = forms.ChoiceField(
+        label=_("Conflict of interest"),
+        choices=[
+            (NONE, _("I have no conflict of interest with this organisation or its project.")),
+            (CONFLICT, _("I have a conflict of interest (for example, I am a member, a relative or a partner).")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    conflict_note = forms.CharField(
+        label=_("About the conflict"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("declaration") == self.CONFLICT and not (data.get("conflict_note") or "").strip():
+            self.add_error("conflict_note", _("Say briefly what the conflict is."))
+        return data
+
+
+YES_NO = [("yes", _("yes")), ("no", _("no"))]
+
+
+class ReviewForm(forms.Form):
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=_("%(criterion)s (weight %(weight)s)")
+                % {"criterion": criterion.name, "weight": criterion.weight},
+                choices=[(n, str(n)) for n in range(6)],
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text=_("0 = not met at all, 5 = fully met"),
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields["memo"] = forms.CharField(
+            label=_("Review memo (Prüfvermerk)"), widget=forms.Textarea(attrs={"rows": 6})
+        )
+        self.fields["own_funds_counted"] = forms.ChoiceField(
+            label=_("Are the own funds counted correctly in the financing plan?"),
+            choices=YES_NO,
+            widget=forms.RadioSelect,
+        )
+        self.fields["double_funding"] = forms.ChoiceField(
+            label=_("Are there signs of double funding (the same costs funded twice)?"),
+            choices=YES_NO,
+            widget=forms.RadioSelect,
+        )
+        self.fields["double_funding_note"] = forms.CharField(
+            label=_("About double funding"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("double_funding") == "yes" and not (data.get("double_funding_note") or "").strip():
+            self.add_error("double_funding_note", _("Describe the signs of double funding."))
+        return data
+
+    def scores(self):
+        return {c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria}

@@ -54,3 +54,29 @@ class CeleryHandle(flow.Handle):
     def __init__(self, celery_task, func=None, **kwargs):
         super().__init__(func=func, **kwargs)
         self.celery_task = celery_task
+
+
+class OrganisationTask(flow.View):
+    """A task for the applying organisation: any of its members may take and complete it (on the portal)."""
+
+    def _is_member(self, user, task) -> bool:
+        from organisations.selectors import organisations_for_user
+
+        if user is None or not user.is_authenticated:
+            return False
+        organisation_id = task.process.coerced.application.organisation_id
+        return organisations_for_user(user).filter(pk=organisation_id).exists()
+
+    def can_assign(self, user, task):
+        return task.owner_id is None and self._is_member(user, task)
+
+    def can_execute(self, user, task):
+        return task.owner_id == getattr(user, "pk", None) and self._is_member(user, task)
+
+
+class ReviewTask(flow.View):
+    """A review in one slot, assigned to the reviewer named for that slot (see `.Assign`)."""
+
+    def __init__(self, view, slot: int, **kwargs):
+        super().__init__(view, **kwargs)
+        self.slot = slot

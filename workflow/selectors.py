@@ -7,14 +7,24 @@ from viewflow.workflow.status import STATUS
 from workflow.flows import FundingFlow
 from workflow.models import FundingProcess
 
-HUMAN_NODES = (FundingFlow.propose, FundingFlow.approve)
+STAFF_NODES = (
+    FundingFlow.check_completeness,
+    FundingFlow.decide_overdue,
+    FundingFlow.assign_reviewers,
+    FundingFlow.review_first,
+    FundingFlow.review_second,
+    FundingFlow.reassign_first,
+    FundingFlow.reassign_second,
+    FundingFlow.propose,
+    FundingFlow.approve,
+)
 
 
 def staff_tasks(user) -> QuerySet[Task]:
     """Open human tasks this user holds or may take (by the permissions of their staff role)."""
-    permissions = [perm for perm in {node._owner_permission for node in HUMAN_NODES} if perm and user.has_perm(perm)]
+    permissions = [perm for perm in {node._owner_permission for node in STAFF_NODES} if perm and user.has_perm(perm)]
     return (
-        Task.objects.filter(flow_task__in=HUMAN_NODES, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        Task.objects.filter(flow_task__in=STAFF_NODES, status__in=[STATUS.NEW, STATUS.ASSIGNED])
         .filter(Q(owner=user) | Q(owner__isnull=True, owner_permission__in=permissions))
         .select_related("process", "owner")
         .order_by("created")
@@ -54,9 +64,19 @@ def current_step(application) -> dict | None:
     if process is None:
         return None
     task = (
-        Task.objects.filter(process=process)
+        Task.objects.filter(process=process, flow_task_type="HUMAN")
         .exclude(status__in=[STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED])
         .order_by("-created")
         .first()
     )
     return {"process": process, "task": task, "node": task.flow_task if task else None}
+
+
+def open_organisation_task(application) -> Task | None:
+    """The organisation's open task (answering a request for missing items), if there is one."""
+    process = FundingProcess.objects.filter(application=application).first()
+    if process is None:
+        return None
+    return Task.objects.filter(
+        process=process, flow_task=FundingFlow.answer_request, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).first()

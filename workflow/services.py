@@ -10,7 +10,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from applications.errors import NotAllowed
 from applications.models import Application
-from applications.services import application_cancel, application_submit, application_withdraw
+from applications.services import application_cancel, application_submit, application_withdraw, items_answer
 from workflow.errors import TaskUnavailable
 from workflow.flows import FundingFlow
 from workflow.messages import tell_organisation, tell_staff_involved
@@ -81,3 +81,15 @@ def application_cancel_and_end(*, application: Application, by, reason: str) -> 
         if process is not None:
             tell_staff_involved(application, process, "application_cancelled", exclude=by, reason=reason)
     return application
+
+
+def items_answer_and_continue(*, application: Application, by, answer: str) -> Application:
+    """The organisation resubmits with the missing items; the clerk's completeness check comes back."""
+    from workflow.selectors import open_organisation_task
+
+    task = open_organisation_task(application)
+    if task is None:
+        raise TaskUnavailable(_("There is no open request for this application."))
+    return task_complete(
+        task=task, by=by, action=lambda process: items_answer(application=process.application, by=by, answer=answer)
+    )

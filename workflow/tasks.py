@@ -19,3 +19,11 @@ def create_decision_letter(*, task_id: int) -> None:
         task.flow_task.run(task)
     except TransitionNotAllowed:
         pass  # a redelivered message already finished this step
+
+
+@shared_task
+def fire_due_timers() -> int:
+    """Fire the process timers that are due (deadlines for missing items); scheduled every minute by beat."""
+    from viewflow.workflow.timers import fire_due_timers as fire
+
+    return fire()

@@ -12,8 +12,31 @@ from django.views import View
 from applications.errors import ApplicationError, NotAllowed
 from applications.models import OPEN_STATUSES
 from applications.selectors import applications_for_staff
-from applications.services import decision_approve, decision_propose, decision_send_back
-from workflow.forms import ApprovalForm, CancelForm, ProposalForm
+from applications.services import (
+    completeness_confirm,
+    decision_approve,
+    decision_propose,
+    decision_send_back,
+    items_deadline_extend,
+    items_request,
+    items_request_lapse,
+    review_declare,
+    review_submit,
+    reviewer_reassign,
+    reviewers_assign,
+    version_changes,
+)
+from workflow.forms import (
+    ApprovalForm,
+    AssignReviewersForm,
+    CancelForm,
+    CompletenessForm,
+    ConflictForm,
+    OverdueForm,
+    ProposalForm,
+    ReassignReviewerForm,
+    ReviewForm,
+)
 
 STAFF_PERMISSIONS = (
     "applications.check_application",
@@ -66,15 +89,18 @@ class HumanTaskView(View):
         process = task.process.coerced
         return {"task": task, "form": form, "application": process.application, "node": task.flow_task}
 
+    def make_form(self, task, data=None):
+        return self.form_class(data)
+
     def get(self, request, task):
         self.check_permission(request, task)
-        return render(request, self.template_name, self.context(task, self.form_class()))
+        return render(request, self.template_name, self.context(task, self.make_form(task)))
 
     def post(self, request, task):
         from workflow.services import task_complete
 
         self.check_permission(request, task)
-        form = self.form_class(request.POST)
+        form = self.make_form(task, request.POST)
         if form.is_valid():
             try:
                 task_complete(task=task, by=request.user, action=lambda process: self.complete(process, form))
@@ -93,6 +119,13 @@ class ProposeDecisionView(HumanTaskView):
     form_class = ProposalForm
     success_message = gettext_lazy("Your proposal was sent for approval.")
 
+    def context(self, task, form):
+        from applications.assessment import review_summary
+
+        context = super().context(task, form)
+        context["reviews"] = review_summary(context["application"])
+        return context
+
     def complete(self, process, form):
         data = form.cleaned_data
         return decision_propose(
@@ -101,6 +134,9 @@ class ProposeDecisionView(HumanTaskView):
             outcome=data["outcome"],
             amount=data.get("amount"),
             reasons=data.get("reasons", ""),
+            period_start=data.get("period_start"),
+            period_end=data.get("period_end"),
+            conditions=data.get("conditions", ""),
         )
 
 
@@ -148,6 +184,19 @@ class ApplicationView(LoginRequiredMixin, View):
         }
 
 
+class DocumentView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        from django.http import FileResponse
+
+        from applications.selectors import documents_for_staff
+
+        require_staff(request.user)
+        document = get_object_or_404(documents_for_staff(request.user), pk=pk)
+        return FileResponse(
+            document.file.open("rb"), filename=document.original_name, content_type=document.content_type
+        )
+
+
 class CancelView(ApplicationView):
     def post(self, request, pk):
         from workflow.services import application_cancel_and_end
@@ -168,3 +217,152 @@ class CancelView(ApplicationView):
                 messages.success(request, _("The procedure was ended and the organisation was told."))
                 return redirect("workflow:application", pk=pk)
         return render(request, "workflow/application.html", self.context(request, application, form), status=400)
+
+
+class OrganisationTaskRedirect(View):
+    """The organisation answers on its own portal page."""
+
+    def get(self, request, task):
+        return redirect("portal:application_answer", pk=task.process.coerced.application_id)
+
+
+class CompletenessCheckView(HumanTaskView):
+    template_name = "workflow/completeness.html"
+    success_message = gettext_lazy("The result of the check was saved.")
+
+    def make_form(self, task, data=None):
+        return CompletenessForm(data, checklist=task.process.coerced.application.call.programme.checklist.all())
+
+    def context(self, task, form):
+        context = super().context(task, form)
+        application = context["application"]
+        context["changes"] = version_changes(application)
+        context["requests"] = application.items_requests.all()
+        return context
+
+    def complete(self, process, form):
+        application = process.application
+        if form.cleaned_data["outcome"] == CompletenessForm.COMPLETE:
+            return completeness_confirm(application=application, by=self.request.user)
+        from workflow.messages import tell_organisation
+
+        request = items_request(
+            application=application,
+            by=self.request.user,
+            message=form.cleaned_data["message"],
+            deadline=form.cleaned_data["deadline"],
+        )
+        tell_organisation(
+            application, "items_requested", message=request.message, deadline=request.deadline.isoformat()
+        )
+        return request
+
+
+class OverdueDecisionView(HumanTaskView):
+    template_name = "workflow/overdue.html"
+    form_class = OverdueForm
+    success_message = gettext_lazy("Your decision was recorded.")
+
+    def context(self, task, form):
+        context = super().context(task, form)
+        context["request_"] = context["application"].items_requests.order_by("-requested_at").first()
+        return context
+
+    def complete(self, process, form):
+        application = process.application
+        if form.cleaned_data["action"] == OverdueForm.EXTEND:
+            from workflow.messages import tell_organisation
+
+            request = items_deadline_extend(
+                application=application, by=self.request.user, deadline=form.cleaned_data["deadline"]
+            )
+            tell_organisation(
+                application, "items_requested", message=request.message, deadline=request.deadline.isoformat()
+            )
+            return request
+        return items_request_lapse(application=application, by=self.request.user)
+
+
+class AssignReviewersView(HumanTaskView):
+    template_name = "workflow/assign_reviewers.html"
+    success_message = gettext_lazy("The reviewers were assigned and can start.")
+
+    def make_form(self, task, data=None):
+        count = task.process.coerced.application.call.programme.reviewers_required
+        return AssignReviewersForm(data, count=count)
+
+    def complete(self, process, form):
+        return reviewers_assign(application=process.application, by=self.request.user, reviewers=form.reviewers())
+
+
+class ReassignReviewerView(HumanTaskView):
+    template_name = "workflow/assign_reviewers.html"
+    form_class = ReassignReviewerForm
+    success_message = gettext_lazy("Another reviewer was assigned.")
+    slot = 1
+
+    def complete(self, process, form):
+        return reviewer_reassign(
+            application=process.application,
+            slot=self.slot,
+            by=self.request.user,
+            reviewer=form.cleaned_data["reviewer"],
+        )
+
+
+class ReviewView(HumanTaskView):
+    """First the conflict-of-interest declaration (the application stays hidden), then the review itself."""
+
+    template_name = "workflow/review.html"
+    success_message = gettext_lazy("Thank you, your review was submitted.")
+
+    def assignment(self, task):
+        application = task.process.coerced.application
+        return application.review_assignments.filter(slot=task.flow_task.slot, active=True).first()
+
+    def declared(self, task):
+        assignment = self.assignment(task)
+        return getattr(assignment, "review", None) if assignment else None
+
+    def make_form(self, task, data=None):
+        if self.declared(task) is None:
+            return ConflictForm(data)
+        return ReviewForm(data, criteria=task.process.coerced.application.call.programme.criteria.all())
+
+    def context(self, task, form):
+        context = super().context(task, form)
+        context["declared"] = self.declared(task) is not None
+        return context
+
+    def post(self, request, task):
+        if self.declared(task) is None:
+            self.check_permission(request, task)
+            form = ConflictForm(request.POST)
+            if form.is_valid() and form.cleaned_data["declaration"] == ConflictForm.NONE:
+                review_declare(assignment=self.assignment(task), by=request.user, conflict=False)
+                return redirect("workflow:task", task_id=task.pk)
+        return super().post(request, task)
+
+    def complete(self, process, form):
+        assignment = self.assignment_for(process)
+        if isinstance(form, ConflictForm):
+            return review_declare(
+                assignment=assignment, by=self.request.user, conflict=True, note=form.cleaned_data["conflict_note"]
+            )
+        data = form.cleaned_data
+        return review_submit(
+            review=assignment.review,
+            by=self.request.user,
+            scores=form.scores(),
+            memo=data["memo"],
+            double_funding=data["double_funding"] == "yes",
+            double_funding_note=data["double_funding_note"],
+            own_funds_counted=data["own_funds_counted"] == "yes",
+        )
+
+    def assignment_for(self, process):
+        return process.application.review_assignments.get(slot=self.slot_in_progress, active=True)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.slot_in_progress = kwargs["task"].flow_task.slot
+        return super().dispatch(request, *args, **kwargs)
