@@ -54,6 +54,10 @@ def staff_task_rows(user) -> list[dict]:
     return rows
 
 
+def open_staff_task_exists(task_id: int) -> bool:
+    return Task.objects.filter(pk=task_id, flow_task__in=STAFF_NODES, status__in=[STATUS.NEW, STATUS.ASSIGNED]).exists()
+
+
 def open_task_for_staff(user, task_id: int) -> Task | None:
     return staff_tasks(user).filter(pk=task_id).first()
 

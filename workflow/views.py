@@ -63,13 +63,15 @@ class TaskView(LoginRequiredMixin, View):
     """Routes /staff/tasks/<id>/ to the page of the node the task belongs to."""
 
     def dispatch(self, request, task_id):
-        from workflow.selectors import open_task_for_staff
+        from workflow.selectors import open_staff_task_exists, open_task_for_staff
 
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         require_staff(request.user)
         task = open_task_for_staff(request.user, task_id)
         if task is None:
+            if open_staff_task_exists(task_id):
+                raise PermissionDenied(_("This task belongs to another role or person."))
             raise Http404
         return task.flow_task.view(request, task=task)
 
