@@ -73,6 +73,7 @@ def application_facts(application: Application, applied_on: date | None = None) 
         period_start=application.period_start,
         period_end=application.period_end,
         works_with_minors=application.works_with_minors,
+        early_start_granted=application.early_start_requests.filter(granted=True).exists(),
         documents=frozenset(application.documents.values_list("kind", flat=True)),
         has_overdue_proof_of_use=False,  # no proofs of use are tracked yet
     )

@@ -459,6 +459,32 @@ class Score(models.Model):
         ]
 
 
+class EarlyStartRequest(models.Model):
+    """Vorzeitiger Maßnahmebeginn: the organisation asks to start before the decision; a clerk grants or refuses.
+
+    Granting it allows no claim to a grant; it only keeps an early start from making the project unfundable.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="early_start_requests")
+    reason = models.TextField(_("why the project must start early"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    granted = models.BooleanField(_("granted"), null=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note from the office"), blank=True)
+
+    class Meta:
+        ordering = ["application", "-requested_at"]
+        verbose_name = _("early start request")
+        verbose_name_plural = _("early start requests")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.requested_at:%Y-%m-%d}"
+
+
 def document_upload_to(instance, filename):
     return f"documents/{instance.application_id}/{uuid.uuid4().hex}"
 
@@ -576,6 +602,8 @@ class EventKind(models.TextChoices):
     ITEMS_SUBMITTED = "items_submitted", _("missing items submitted")
     DEADLINE_EXTENDED = "extended", _("deadline extended")
     DEADLINE_MISSED = "missed", _("deadline passed without an answer")
+    EARLY_START_REQUESTED = "early_start", _("early start requested")
+    EARLY_START_DECIDED = "early_start_decided", _("early start decided")
     REVIEWERS_ASSIGNED = "reviewers", _("reviewers assigned")
     CONFLICT_DECLARED = "conflict", _("reviewer declared a conflict of interest")
     REVIEW_SUBMITTED = "reviewed", _("review submitted")
@@ -597,6 +625,8 @@ PUBLIC_EVENTS = {
     EventKind.ITEMS_SUBMITTED,
     EventKind.DEADLINE_EXTENDED,
     EventKind.DEADLINE_MISSED,
+    EventKind.EARLY_START_REQUESTED,
+    EventKind.EARLY_START_DECIDED,
     EventKind.LETTER_ISSUED,
     EventKind.LETTER_DOWNLOADED,
     EventKind.WITHDRAWN,

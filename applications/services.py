@@ -24,6 +24,7 @@ from applications.models import (
     DecisionOutcome,
     DecisionStatus,
     Document,
+    EarlyStartRequest,
     EventKind,
     ItemsRequest,
     Review,
@@ -621,3 +622,33 @@ def application_cancel(*, application: Application, by, reason: str) -> Applicat
     application.save(update_fields=["status", "updated"])
     event_record(application, EventKind.CANCELLED, by, reason)
     return application
+
+
+@transaction.atomic
+def early_start_request(*, application: Application, by, reason: str) -> EarlyStartRequest:
+    """A member asks to start the project before the decision (vorzeitiger Maßnahmebeginn)."""
+    _require_member(by, application.organisation)
+    if not reason.strip():
+        raise ApplicationError(_("Say why the project has to start before the decision."), field="reason")
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (ApplicationStatus.DRAFT, *OPEN_STATUSES):
+        raise ApplicationError(_("An early start can only be requested before the decision."))
+    if application.early_start_requests.filter(granted__isnull=True).exists():
+        raise ApplicationError(_("A request for an early start is already waiting for the office."))
+    request = EarlyStartRequest.objects.create(application=application, reason=reason, requested_by=by)
+    event_record(application, EventKind.EARLY_START_REQUESTED, by, reason)
+    return request
+
+
+@transaction.atomic
+def early_start_decide(*, request: EarlyStartRequest, by, granted: bool, note: str = "") -> EarlyStartRequest:
+    _require_perm(by, "applications.check_application", _("You may not decide on early starts."))
+    if not granted and not note.strip():
+        raise ApplicationError(_("Give the reason for the refusal; the organisation reads it."), field="note")
+    request = EarlyStartRequest.objects.select_for_update().get(pk=request.pk)
+    if request.granted is not None:
+        raise ApplicationError(_("This request has already been decided."))
+    request.granted, request.decided_by, request.decided_at, request.note = granted, by, timezone.now(), note
+    request.save(update_fields=["granted", "decided_by", "decided_at", "note"])
+    event_record(request.application, EventKind.EARLY_START_DECIDED, by, _("granted") if granted else _("refused"))
+    return request

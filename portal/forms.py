@@ -192,3 +192,12 @@ class OrganisationForm(forms.ModelForm):
             "name": _("As your group calls itself. A group without a legal form is welcome."),
             "description": _("What does your group do? A few sentences are enough."),
         }
+
+
+class EarlyStartForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why must the project start before the decision?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example: the rooms are only free from March, or the summer holidays begin."),
+        error_messages={"required": _("Say why the project has to start before the decision.")},
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/<int:pk>/edit/<slug:step>/", views.application_step, name="application_step"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
     path("applications/<int:pk>/answer/", views.application_answer, name="application_answer"),
+    path("applications/<int:pk>/early-start/", views.early_start, name="early_start"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("letters/<int:pk>/download/", views.letter_download, name="letter_download"),

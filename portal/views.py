@@ -38,6 +38,7 @@ from portal.forms import (
     ConfirmSubmissionForm,
     CostLineFormSet,
     DocumentForm,
+    EarlyStartForm,
     EligibilityCheckForm,
     FinancingForm,
     OrganisationForm,
@@ -47,7 +48,12 @@ from portal.forms import (
 )
 from portal.history import public_history
 from portal.next_step import next_step
-from workflow.services import application_submit_and_start, application_withdraw_and_end, items_answer_and_continue
+from workflow.services import (
+    application_submit_and_start,
+    application_withdraw_and_end,
+    early_start_request_and_start,
+    items_answer_and_continue,
+)
 
 
 def home(request):
@@ -398,6 +404,9 @@ def application_detail(request, pk):
             "history": public_history(application),
             "may_withdraw": application.status in (ApplicationStatus.DRAFT, *OPEN_STATUSES)
             and is_representative(request.user, application.organisation),
+            "early_starts": application.early_start_requests.all(),
+            "may_request_early_start": application.status in (ApplicationStatus.DRAFT, *OPEN_STATUSES)
+            and not application.early_start_requests.filter(granted__isnull=True).exists(),
         },
     )
 
@@ -490,5 +499,26 @@ def organisation_new(request):
         request,
         "portal/organisation_form.html",
         {"form": form, "errors": error_list(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def early_start(request, pk):
+    """Ask for a vorzeitiger Maßnahmebeginn: starting before the decision without losing the chance of funding."""
+    application = _get_application(request, pk)
+    form = EarlyStartForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            early_start_request_and_start(application=application, by=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Your request was sent. The office will tell you its decision."))
+            return redirect("portal:application_detail", pk=pk)
+    return render(
+        request,
+        "portal/early_start.html",
+        {"application": application, "form": form, "errors": error_list(form)},
         status=400 if form.errors else 200,
     )

@@ -7,7 +7,7 @@ from viewflow.workflow import flow, lock
 from applications.models import Application, ApplicationStatus, DecisionStatus
 from workflow import tasks, views
 from workflow.messages import tell_organisation
-from workflow.models import FundingProcess
+from workflow.models import EarlyStartProcess, FundingProcess
 from workflow.nodes import CeleryHandle, FourEyesView, OrganisationTask, ReviewTask
 
 
@@ -175,3 +175,32 @@ class FundingFlow(flow.Flow):
 
     def send_decision_available(self, activation):
         tell_organisation(activation.process.application, "decision_available")
+
+
+class EarlyStartFlow(flow.Flow):
+    """Early start
+
+    An organisation asks to start its project before the decision (vorzeitiger Maßnahmebeginn); a clerk grants or
+    refuses, and the organisation is told.
+    """
+
+    process_class = EarlyStartProcess
+    lock_impl = lock.select_for_update_lock
+
+    request = flow.StartHandle(this.start_for_request).Next(this.decide)
+    decide = (
+        flow.View(views.EarlyStartDecisionView.as_view())
+        .Annotation(title=_("Decide on an early start"))
+        .Permission("applications.check_application")
+        .Next(this.notify_organisation)
+    )
+    notify_organisation = flow.Function(this.send_decision).Annotation(title=_("Tell the organisation")).Next(this.end)
+    end = flow.End()
+
+    def start_for_request(self, activation, request):
+        activation.process.request = request
+
+    def send_decision(self, activation):
+        request = activation.process.request
+        request.refresh_from_db()
+        tell_organisation(request.application, "early_start_decided", granted=bool(request.granted), note=request.note)

@@ -240,3 +240,25 @@ class ReviewForm(forms.Form):
 
     def scores(self):
         return {c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria}
+
+
+class EarlyStartDecisionForm(forms.Form):
+    GRANT = "grant"
+    REFUSE = "refuse"
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[(GRANT, _("Grant the early start")), (REFUSE, _("Refuse the early start"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note for the organisation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a refusal. With a grant, say that it gives no claim to a grant."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.REFUSE and not (data.get("note") or "").strip():
+            self.add_error("note", _("Give the reason for the refusal; the organisation reads it."))
+        return data

@@ -4,8 +4,8 @@ from django.db.models import Q, QuerySet
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflow.flows import FundingFlow
-from workflow.models import FundingProcess
+from workflow.flows import EarlyStartFlow, FundingFlow
+from workflow.models import EarlyStartProcess, FundingProcess
 
 STAFF_NODES = (
     FundingFlow.check_completeness,
@@ -17,6 +17,7 @@ STAFF_NODES = (
     FundingFlow.reassign_second,
     FundingFlow.propose,
     FundingFlow.approve,
+    EarlyStartFlow.decide,
 )
 
 
@@ -34,10 +35,11 @@ def staff_tasks(user) -> QuerySet[Task]:
 def staff_task_rows(user) -> list[dict]:
     """The task list with each task's application and whether this user may act on it."""
     tasks = list(staff_tasks(user)[:200])
-    processes = FundingProcess.objects.filter(pk__in=[t.process_id for t in tasks]).select_related(
-        "application__organisation", "application__call__programme"
-    )
-    by_id = {p.pk: p for p in processes}
+    ids = [t.process_id for t in tasks]
+    related = ("application__organisation", "application__call__programme")
+    by_id = {p.pk: p for p in FundingProcess.objects.filter(pk__in=ids).select_related(*related)}
+    early = EarlyStartProcess.objects.filter(pk__in=ids).select_related(*(f"request__{r}" for r in related))
+    by_id.update({p.pk: p.request for p in early})
     rows = []
     for task in tasks:
         process = by_id[task.process_id]

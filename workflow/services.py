@@ -93,3 +93,13 @@ def items_answer_and_continue(*, application: Application, by, answer: str) -> A
     return task_complete(
         task=task, by=by, action=lambda process: items_answer(application=process.application, by=by, answer=answer)
     )
+
+
+def early_start_request_and_start(*, application: Application, by, reason: str):
+    from applications.services import early_start_request
+    from workflow.flows import EarlyStartFlow
+
+    with transaction.atomic():
+        request = early_start_request(application=application, by=by, reason=reason)
+        EarlyStartFlow.request.run(request=request)
+    return request

@@ -32,6 +32,7 @@ from workflow.forms import (
     CancelForm,
     CompletenessForm,
     ConflictForm,
+    EarlyStartDecisionForm,
     OverdueForm,
     ProposalForm,
     ReassignReviewerForm,
@@ -368,3 +369,29 @@ class ReviewView(HumanTaskView):
     def dispatch(self, request, *args, **kwargs):
         self.slot_in_progress = kwargs["task"].flow_task.slot
         return super().dispatch(request, *args, **kwargs)
+
+
+class EarlyStartDecisionView(HumanTaskView):
+    template_name = "workflow/early_start.html"
+    form_class = EarlyStartDecisionForm
+    success_message = gettext_lazy("Your decision was recorded and the organisation is told.")
+
+    def context(self, task, form):
+        request_ = task.process.coerced.request
+        return {
+            "task": task,
+            "form": form,
+            "application": request_.application,
+            "node": task.flow_task,
+            "request_": request_,
+        }
+
+    def complete(self, process, form):
+        from applications.services import early_start_decide
+
+        return early_start_decide(
+            request=process.request,
+            by=self.request.user,
+            granted=form.cleaned_data["decision"] == EarlyStartDecisionForm.GRANT,
+            note=form.cleaned_data["note"],
+        )
