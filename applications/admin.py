@@ -3,7 +3,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from applications.models import Application, Call, Decision, DecisionLetter, Programme, RequiredDocument
+from applications.models import (
+    Application,
+    Call,
+    ChecklistItem,
+    Decision,
+    DecisionLetter,
+    Programme,
+    RequiredDocument,
+    ReviewCriterion,
+)
 from organisations.models import LegalForm
 
 
@@ -42,11 +51,21 @@ class CallInline(admin.TabularInline):
     extra = 0
 
 
+class ChecklistInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+
+
+class CriterionInline(admin.TabularInline):
+    model = ReviewCriterion
+    extra = 0
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(TranslationAdmin):
     form = ProgrammeForm
     list_display = ["title", "financing_method", "min_amount", "max_amount", "seat_scope"]
-    inlines = [RequiredDocumentInline, CallInline]
+    inlines = [RequiredDocumentInline, ChecklistInline, CriterionInline, CallInline]
 
 
 @admin.register(Call)

@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import roles
-from applications.models import Call, FinancingMethod, Programme
+from applications.models import (
+    Call,
+    ChecklistItem,
+    FinancingMethod,
+    Programme,
+    RequiredDocument,
+    ReviewCriterion,
+)
 from organisations.models import LegalForm, Membership, MembershipRole, Organisation, Seat, Topic
 
 DEMO_PASSWORD = "teilhabe-demo"
@@ -48,6 +55,7 @@ USERS = [
     ),
     ("clerk@demo.teilhabe.example", "Clara", "Kramer", "de", roles.CLERK, False, False, "clerk"),
     ("reviewer@demo.teilhabe.example", "Rüdiger", "Berg", "de", roles.REVIEWER, False, False, "reviewer"),
+    ("reviewer2@demo.teilhabe.example", "Rosa", "Lehmann", "de", roles.REVIEWER, False, False, "second reviewer"),
     ("approver@demo.teilhabe.example", "Anke", "Vogel", "de", roles.APPROVER, False, False, "approver"),
     (
         "programme@demo.teilhabe.example",
@@ -200,12 +208,37 @@ def _programmes() -> None:
         title=f"Stichtag {closes:%d.%m.%Y}",
         defaults={"opens_at": now - timedelta(days=30), "closes_at": closes, "budget": Decimal("120000.00")},
     )
+    _procedure(projekt, reviewers=2, documents=[("statutes", "ev"), ("project_description", "")])
+    _procedure(stadtteilfonds, reviewers=1, documents=[("project_description", "")])
     year_end = datetime(now.year + 1, 10, 31, 23, 59, tzinfo=BERLIN)
     Call.objects.get_or_create(
         programme=stadtteilfonds,
         title=f"Stadtteilfonds {year_end.year}",
         defaults={"opens_at": now - timedelta(days=30), "closes_at": year_end, "budget": Decimal("30000.00")},
     )
+
+
+CHECKLIST = [
+    "Antrag von einer vertretungsberechtigten Person bestätigt",
+    "Kosten- und Finanzierungsplan vollständig und nachvollziehbar",
+    "Erforderliche Unterlagen liegen vor",
+    "Projekt hat noch nicht begonnen (oder vorzeitiger Maßnahmebeginn erlaubt)",
+]
+CRITERIA = [("Beitrag zu den Zielen des Programms", 3), ("Erreichen der Zielgruppe", 2), ("Machbarkeit und Kosten", 2)]
+
+
+def _procedure(programme: Programme, *, reviewers: int, documents: list[tuple[str, str]]) -> None:
+    """Checklist, scoring rubric, required documents and the number of reviews of a demo programme."""
+    programme.reviewers_required = reviewers
+    programme.save(update_fields=["reviewers_required"])
+    if not programme.checklist.exists():
+        for order, text in enumerate(CHECKLIST):
+            ChecklistItem.objects.create(programme=programme, text=text, order=order)
+    if not programme.criteria.exists():
+        for order, (name, weight) in enumerate(CRITERIA):
+            ReviewCriterion.objects.create(programme=programme, name=name, weight=weight, order=order)
+    for kind, legal_form in documents:
+        RequiredDocument.objects.get_or_create(programme=programme, kind=kind, legal_form=legal_form)
 
 
 @transaction.atomic

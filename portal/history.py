@@ -8,6 +8,17 @@ from applications.models import EventKind
 _SENTENCES = {
     EventKind.CREATED: lambda d: _("You started the draft on %(date)s.") % d,
     EventKind.SUBMITTED: lambda d: _("Your application was received on %(date)s.") % d,
+    EventKind.COMPLETENESS_CONFIRMED: lambda d: (
+        _("On %(date)s the office found your application complete; the content review began.") % d
+    ),
+    EventKind.ITEMS_REQUESTED: lambda d: _("On %(date)s the office asked you for missing items.") % d,
+    EventKind.ITEMS_SUBMITTED: lambda d: _("You sent the missing items on %(date)s.") % d,
+    EventKind.DEADLINE_EXTENDED: lambda d: _("On %(date)s the office gave you more time.") % d,
+    EventKind.DEADLINE_MISSED: lambda d: (
+        _("The deadline passed without an answer; on %(date)s the office went on without the missing items.") % d
+    ),
+    EventKind.EARLY_START_REQUESTED: lambda d: _("On %(date)s you asked to start the project early.") % d,
+    EventKind.EARLY_START_DECIDED: lambda d: _("On %(date)s the office decided on the early start.") % d,
     EventKind.LETTER_ISSUED: lambda d: _("The decision letter was issued on %(date)s.") % d,
     EventKind.LETTER_DOWNLOADED: lambda d: (
         _("The decision letter was first downloaded on %(date)s; it counts as delivered on the following day.") % d
@@ -24,6 +35,7 @@ def public_history(application) -> list[dict]:
         if sentence is None:
             continue
         date = formats.date_format(timezone.localtime(event.at), "SHORT_DATE_FORMAT")
-        note = event.note if event.kind in (EventKind.CANCELLED, EventKind.WITHDRAWN) else ""
+        shown_notes = (EventKind.CANCELLED, EventKind.WITHDRAWN, EventKind.ITEMS_REQUESTED)
+        note = event.note if event.kind in shown_notes else ""
         rows.append({"at": event.at, "text": sentence({"date": date}), "note": note})
     return rows

@@ -157,3 +157,14 @@ def test_wrong_roles_get_403_on_the_completeness_task(client, submitted, approve
         assert client.post(f"/staff/tasks/{task.pk}/", {"outcome": "complete"}).status_code == 403
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.SUBMITTED
+
+
+def test_the_organisation_reads_the_history_in_plain_words(client, submitted, alice, clerk):
+    client.force_login(clerk)
+    request_items(client, submitted, message="Bitte die Satzung nachreichen.")
+    client.force_login(alice)
+    client.post(f"/applications/{submitted.pk}/answer/", {"answer": "Anbei."})
+    page = client.get(f"/applications/{submitted.pk}/").content.decode()
+    assert "hat das Amt fehlende Unterlagen bei Ihnen nachgefordert" in page
+    assert "Bitte die Satzung nachreichen." in page
+    assert "Sie haben die fehlenden Unterlagen am" in page
