@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organisations.context_processors.acting_organisation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -202,6 +203,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fire-process-timers": {"task": "workflow.tasks.fire_due_timers", "schedule": 60.0},
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 120.0},
+    "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 300.0},
 }
 
 if REDIS_URL:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("staff/", include("workflow.urls")),
     path("accounts/", include("allauth.urls")),
+    path("messages/", include("notifications.urls")),
     path("language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),

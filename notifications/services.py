@@ -1,5 +1,7 @@
 """Tell people what happened: an outbox row now, delivery after the commit. Imports no domain app."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -71,3 +73,39 @@ def _absolute(link: str) -> str:
     if not link or link.startswith("http"):
         return link
     return settings.SITE_URL + link
+
+
+def outbox_sweep(*, grace: timedelta = timedelta(minutes=2), stale: timedelta = timedelta(minutes=15)) -> int:
+    """Hand pending rows to the workers again: their message may have been lost with a broker restart, or a
+    worker died after claiming them. Returns how many rows were re-dispatched.
+
+    A row claimed longer ago than `stale` goes back to pending: the worker that claimed it is gone. This
+    prefers a rare second e-mail to a lost one.
+    """
+    from notifications.tasks import deliver_notification
+
+    now = timezone.now()
+    Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=now - stale).update(
+        status=NotificationStatus.PENDING
+    )
+    ids = list(
+        Notification.objects.filter(status=NotificationStatus.PENDING, created__lt=now - grace)
+        .order_by("created")
+        .values_list("pk", flat=True)[:1000]
+    )
+    for notification_id in ids:
+        deliver_notification.delay(notification_id=notification_id)
+    return len(ids)
+
+
+def notification_subject(notification: Notification) -> str:
+    context = {**notification.context, "link": notification.link, "recipient": notification.recipient}
+    with translation.override(notification.language):
+        return " ".join(render_to_string(f"email/{notification.event}_subject.txt", context).split())
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.update(read_at=timezone.now())

@@ -2,7 +2,7 @@ import smtplib
 
 from celery import shared_task
 
-from notifications.services import notification_deliver
+from notifications.services import notification_deliver, outbox_sweep
 
 
 @shared_task(
@@ -13,3 +13,8 @@ from notifications.services import notification_deliver
 )
 def deliver_notification(*, notification_id: int) -> bool:
     return notification_deliver(notification_id=notification_id)
+
+
+@shared_task
+def sweep_outbox() -> int:
+    return outbox_sweep()

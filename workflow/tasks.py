@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -6,7 +10,7 @@ from viewflow.workflow.status import STATUS
 from applications.services import decision_letter_create
 
 
-@shared_task
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=6)
 def create_decision_letter(*, task_id: int) -> None:
     """Render and store the letter, then finish the process step. Safe to run twice."""
     task = Task.objects.filter(pk=task_id, status=STATUS.NEW).select_related("process").first()
@@ -27,3 +31,25 @@ def fire_due_timers() -> int:
     from viewflow.workflow.timers import fire_due_timers as fire
 
     return fire()
+
+
+def stalled_steps_sweep(*, grace: timedelta = timedelta(minutes=5)) -> int:
+    """Enqueue again the asynchronous steps still waiting after `grace`: their message may have been lost."""
+    from workflow.flows import EarlyStartFlow, FundingFlow
+    from workflow.nodes import CeleryHandle
+
+    count = 0
+    for flow_class in (FundingFlow, EarlyStartFlow):
+        for node in flow_class.instance.nodes():
+            if not isinstance(node, CeleryHandle):
+                continue
+            stalled = Task.objects.filter(flow_task=node, status=STATUS.NEW, created__lt=timezone.now() - grace)
+            for task_id in stalled.values_list("pk", flat=True)[:500]:
+                node.celery_task.delay(task_id=task_id)
+                count += 1
+    return count
+
+
+@shared_task
+def sweep_stalled_steps() -> int:
+    return stalled_steps_sweep()
