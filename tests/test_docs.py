@@ -1,0 +1,23 @@
+"""The process diagrams in docs/ show the flows as they are in the code."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+
+@pytest.mark.parametrize(
+    ("flow", "path", "format_"),
+    [
+        ("workflow/flows.FundingFlow", "docs/funding-flow.svg", "svg"),
+        ("workflow/flows.FundingFlow", "docs/funding-flow.bpmn", "bpmn"),
+        ("workflow/flows.EarlyStartFlow", "docs/early-start-flow.svg", "svg"),
+    ],
+)
+def test_the_exported_diagram_is_current(flow, path, format_, capsys):
+    call_command("flowexport", flow, format=format_, stdout=StringIO())
+    exported = capsys.readouterr().out
+    committed = (Path(settings.BASE_DIR) / path).read_text()
+    assert exported.strip() == committed.strip(), f"regenerate {path} (see docs/architecture.md)"
