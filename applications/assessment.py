@@ -79,9 +79,9 @@ def application_facts(application: Application, applied_on: date | None = None) 
     )
 
 
-def unmet_rules(application: Application) -> list[eligibility.Unmet]:
+def unmet_rules(application: Application, applied_on: date | None = None) -> list[eligibility.Unmet]:
     rules = programme_rules(application.call.programme, application.call)
-    return eligibility.check(rules, application_facts(application), complete=True)
+    return eligibility.check(rules, application_facts(application, applied_on), complete=True)
 
 
 def financing_terms(programme: Programme) -> financing.FinancingTerms:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 _THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+\.\d{1,2}$")
+_THOUSANDS_COMMA_ONLY = re.compile(r"^\d{1,3}(,\d{3})+$")
 
 
 def parse_amount(raw: str) -> Decimal:
@@ -20,6 +21,8 @@ def parse_amount(raw: str) -> Decimal:
             text = text.replace(",", "")
         else:
             text = text.replace(".", "").replace(",", ".")
+    elif _THOUSANDS_COMMA_ONLY.match(text):
+        text = text.replace(",", "")  # "1,500": three digits after a comma are no cents
     elif "," in text:
         text = text.replace(",", ".")
     elif _THOUSANDS_DOT.match(text):

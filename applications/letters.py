@@ -12,7 +12,16 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from applications.models import Decision, DecisionOutcome
+from applications.assessment import cost_total, third_party_total
+from applications.models import Decision, DecisionOutcome, FinancingMethod
+
+# The letter is German whatever the reader's language; the method's legal name without the English gloss.
+FINANCING_METHOD_NAMES = {
+    FinancingMethod.PARTIAL: "Anteilfinanzierung",
+    FinancingMethod.DEFICIT: "Fehlbedarfsfinanzierung",
+    FinancingMethod.FIXED: "Festbetragsfinanzierung",
+    FinancingMethod.FULL: "Vollfinanzierung",
+}
 
 
 class BlockedResource(Exception):
@@ -53,6 +62,9 @@ def render_decision_letter(decision: Decision) -> bytes:
                 "is_grant": decision.outcome == DecisionOutcome.APPROVE,
                 "issued_on": timezone.localdate(decision.approved_at or timezone.now()),
                 "office": settings.ISSUING_OFFICE,
+                "financing_method": FINANCING_METHOD_NAMES[application.call.programme.financing_method],
+                "eligible_costs": cost_total(application) or 0,
+                "third_party": third_party_total(application),
             },
         )
     document = weasyprint.HTML(string=html, base_url=settings.STATIC_URL, url_fetcher=static_only_url_fetcher)

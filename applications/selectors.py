@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from applications.models import Application, Call, DecisionLetter, Document
+from applications.models import Application, ApplicationStatus, Call, DecisionLetter, Document
 from organisations.selectors import organisations_for_user
 
 
@@ -30,10 +30,29 @@ def open_calls(at=None) -> QuerySet[Call]:
     return Call.objects.filter(opens_at__lte=at, closes_at__gt=at).select_related("programme")
 
 
+OFFICE_PERMISSIONS = (
+    "applications.check_application",
+    "applications.approve_decision",
+    "applications.assign_reviewers",
+    "applications.cancel_application",
+)
+
+
 def applications_for_staff(user) -> QuerySet[Application]:
-    if not user.has_perm("applications.view_application"):
-        return Application.objects.none()
-    return Application.objects.select_related("organisation", "call__programme")
+    """Submitted applications for the office. Reviewers see only those they review, and only after declaring
+    that they have no conflict of interest. Drafts are the organisation's own."""
+    submitted = Application.objects.exclude(status=ApplicationStatus.DRAFT).select_related(
+        "organisation", "call__programme"
+    )
+    if any(user.has_perm(permission) for permission in OFFICE_PERMISSIONS):
+        return submitted
+    if user.has_perm("applications.review_application"):
+        return submitted.filter(
+            review_assignments__reviewer=user,
+            review_assignments__active=True,
+            review_assignments__review__conflict_of_interest=False,
+        ).distinct()
+    return Application.objects.none()
 
 
 def documents_for_member(user) -> QuerySet[Document]:

@@ -35,6 +35,8 @@ from applications.models import (
 from organisations.models import Organisation
 from organisations.selectors import is_representative, organisations_for_user
 
+MAX_DOCUMENTS = 20
+
 DRAFT_FIELDS = (
     "title",
     "summary",
@@ -141,6 +143,11 @@ def document_add(*, application: Application, by, kind: str, upload) -> Document
     from applications.uploads import check_upload, safe_display_name
 
     application = _editable_draft(application, by)
+    if application.documents.count() >= MAX_DOCUMENTS:
+        raise ApplicationError(
+            _("An application can have at most %(count)s documents. Remove one first.") % {"count": MAX_DOCUMENTS},
+            field="file",
+        )
     content_type = check_upload(upload)
     document = Document(
         application=application,
@@ -177,8 +184,21 @@ def application_submission_problems(
         problems.append(("title", _("Enter a project title.")))
     if not application.summary.strip():
         problems.append(("summary", _("Describe the project in a few sentences.")))
-    problems += [(unmet.field, f"{unmet.reason} {unmet.what_to_do}") for unmet in unmet_rules(application)]
+    # A resubmission is judged by the day of the first submission: starting since then is not "starting early".
+    applied_on = timezone.localdate(application.submitted_at) if resubmission and application.submitted_at else None
+    problems += [(unmet.field, f"{unmet.reason} {unmet.what_to_do}") for unmet in unmet_rules(application, applied_on)]
     calculation = grant_calculation(application)
+    if calculation and calculation.surplus:
+        problems.append(
+            (
+                "own_funds",
+                _(
+                    "Your financing plan covers %(surplus)s EUR more than the costs. Public funds may not "
+                    "over-finance a project: lower the requested grant or the other funds."
+                )
+                % {"surplus": format_money(calculation.surplus)},
+            )
+        )
     if calculation and application.requested_amount and calculation.grant < application.requested_amount:
         problems.append(
             (
@@ -322,6 +342,8 @@ def items_answer(*, application: Application, by, answer: str) -> Application:
         Application.objects.select_for_update().select_related("organisation", "call__programme").get(pk=application.pk)
     )
     _require_member(by, application.organisation)
+    if not is_representative(by, application.organisation):
+        raise NotAllowed(_("Only a representative of the organisation may send the application again."))
     if application.status != ApplicationStatus.ITEMS_REQUESTED:
         raise ApplicationError(_("Nothing has been requested for this application."))
     problems = application_submission_problems(application, resubmission=True)
@@ -483,6 +505,16 @@ def decision_propose(
         raise ApplicationError(_("A decision can only be proposed for a submitted application."))
     if outcome == DecisionOutcome.APPROVE and not amount:
         raise ApplicationError(_("Enter the amount to grant."), field="amount")
+    if outcome == DecisionOutcome.APPROVE:
+        limit = grant_limit(application)
+        if amount > limit:
+            raise ApplicationError(
+                _("At most %(limit)s EUR can be granted (programme maximum, request and financing plan).")
+                % {"limit": format_money(limit)},
+                field="amount",
+            )
+        if not Review.objects.filter(assignment__application=application, submitted_at__isnull=False).exists():
+            raise ApplicationError(_("An approval needs the content review first; only a rejection is possible."))
     if outcome == DecisionOutcome.REJECT and not reasons.strip():
         raise ApplicationError(_("A rejection must state its reasons."), field="reasons")
     approving = outcome == DecisionOutcome.APPROVE
@@ -510,6 +542,19 @@ def decision_propose(
     application.save(update_fields=["status", "updated"])
     event_record(application, EventKind.DECISION_PROPOSED, by, decision.get_outcome_display())
     return decision
+
+
+def grant_limit(application: Application) -> Decimal:
+    """The most that may be granted: the programme maximum, the request and what the financing method allows."""
+    from applications.assessment import grant_calculation
+
+    limits = [application.call.programme.max_amount]
+    if application.requested_amount:
+        limits.append(application.requested_amount)
+    calculation = grant_calculation(application)
+    if calculation is not None:
+        limits.append(calculation.by_method)
+    return min(limits)
 
 
 def _pending_decision(decision: Decision, by) -> Decision:

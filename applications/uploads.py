@@ -34,8 +34,9 @@ def safe_display_name(name: str) -> str:
     name = name.strip().lstrip(".") or "dokument"
     stem, dot, extension = name.rpartition(".")
     if len(name) > 200:
-        name = (stem[: 190 - len(extension)] + "." + extension) if dot else name[:200]
-    return name
+        extension = extension[:10]
+        name = (stem[: 199 - len(extension)] + "." + extension) if dot and stem else name[:200]
+    return name[:200]
 
 
 def check_upload(upload: UploadedFile) -> str:

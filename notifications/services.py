@@ -10,6 +10,8 @@ from django.utils import timezone, translation
 
 from notifications.models import Notification, NotificationStatus
 
+MAX_ATTEMPTS = 10
+
 
 def notify(*, recipient, event: str, context: dict, link: str = "") -> Notification:
     """Write the notification in the caller's transaction and hand it to a worker once that commits."""
@@ -22,7 +24,8 @@ def notify(*, recipient, event: str, context: dict, link: str = "") -> Notificat
         link=link,
         language=getattr(recipient, "language", "") or settings.LANGUAGE_CODE,
     )
-    transaction.on_commit(lambda: deliver_notification.delay(notification_id=notification.pk))
+    # robust: a broker that is down must not break the caller; the outbox sweep hands the row over later.
+    transaction.on_commit(lambda: deliver_notification.delay(notification_id=notification.pk), robust=True)
     return notification
 
 
@@ -59,9 +62,9 @@ def notification_deliver(*, notification_id: int) -> bool:
     try:
         notification_render(notification).send()
     except Exception:
-        Notification.objects.filter(pk=notification.pk).update(
-            status=NotificationStatus.PENDING, attempts=notification.attempts + 1
-        )
+        attempts = notification.attempts + 1
+        status = NotificationStatus.FAILED if attempts >= MAX_ATTEMPTS else NotificationStatus.PENDING
+        Notification.objects.filter(pk=notification.pk).update(status=status, attempts=attempts)
         raise
     Notification.objects.filter(pk=notification.pk).update(
         status=NotificationStatus.SENT, sent_at=timezone.now(), attempts=notification.attempts + 1

@@ -76,7 +76,7 @@ class CostLineForm(PlanRowForm):
     typed_fields = ("description", "quantity", "unit_price")
     category = forms.ChoiceField(label=_("Category"), choices=CostCategory.choices)
     description = forms.CharField(label=_("What for"), max_length=200)
-    quantity = QuantityField(label=_("Quantity"), help_text=_("For example 10 (hours) or 1"))
+    quantity = QuantityField(label=_("Quantity"), help_text=_("For example 10 (hours) or 1"), max_digits=9)
     unit_price = MoneyField(label=_("Unit price (EUR)"), min_value=Decimal("0"))
 
 
@@ -158,13 +158,14 @@ class DocumentForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(ConfirmSubmissionForm):
     answer = forms.CharField(
         label=_("Your answer to the office"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Say what you changed or added. You can also explain why something cannot be sent."),
         error_messages={"required": _("Write a short answer for the office.")},
     )
+    field_order = ["answer", "confirm"]
 
 
 class OrganisationForm(forms.ModelForm):

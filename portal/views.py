@@ -268,7 +268,8 @@ def _financing_step(request, application):
 def _documents_step(request, application):
     form = DocumentForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and "remove" in request.POST:
-        document = application.documents.filter(pk=request.POST.get("remove")).first()
+        remove = request.POST.get("remove", "")
+        document = application.documents.filter(pk=int(remove)).first() if remove.isdigit() else None
         if document is not None:
             document_remove(document=document, by=request.user)
             messages.success(request, _("The document was removed."))
@@ -325,6 +326,9 @@ def application_answer(request, pk):
     request_ = application.items_requests.order_by("-requested_at").first()
     form = AnswerForm(_posted(request))
     problems = application_submission_problems(application, resubmission=True)
+    may_sign = is_representative(request.user, application.organisation)
+    if request.method == "POST" and not may_sign:
+        raise PermissionDenied(_("Only a representative of the organisation may send the application again."))
     if request.method == "POST" and form.is_valid() and not problems:
         try:
             items_answer_and_continue(application=application, by=request.user, answer=form.cleaned_data["answer"])
@@ -343,6 +347,7 @@ def application_answer(request, pk):
             "request_": request_,
             "form": form,
             "problems": problems,
+            "may_sign": may_sign,
             "steps": STEPS[:-1],
             "step": "answer",
             "errors": error_list(form),

@@ -65,11 +65,17 @@ def test_a_request_reaches_the_organisation_which_answers_and_the_clerk_sees_the
         "period_end": submitted.period_end.isoformat(),
     }
     assert client.post(f"/applications/{submitted.pk}/edit/project/", project).status_code == 302  # fmt: skip
-    response = client.post(f"/applications/{submitted.pk}/answer/", {"answer": "Titel ergänzt, Satzung folgt."})
+    assert client.post(f"/applications/{submitted.pk}/answer/", {"answer": "x", "confirm": "on"}).status_code == 403
+    client.force_login(alice)
+    unconfirmed = client.post(f"/applications/{submitted.pk}/answer/", {"answer": "Titel ergänzt, Satzung folgt."})
+    assert unconfirmed.status_code == 400
+    response = client.post(
+        f"/applications/{submitted.pk}/answer/", {"answer": "Titel ergänzt, Satzung folgt.", "confirm": "on"}
+    )
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.SUBMITTED
-    assert ItemsRequest.objects.get().answered_by == bob
+    assert ItemsRequest.objects.get().answered_by == alice
 
     client.force_login(clerk)
     task = open_task(submitted, FundingFlow.check_completeness)
@@ -83,7 +89,7 @@ def test_the_loop_may_repeat(client, submitted, alice, clerk):
         client.force_login(clerk)
         request_items(client, submitted, message=f"Runde {round_}")
         client.force_login(alice)
-        client.post(f"/applications/{submitted.pk}/answer/", {"answer": f"Antwort {round_}"})
+        client.post(f"/applications/{submitted.pk}/answer/", {"answer": f"Antwort {round_}", "confirm": "on"})
     client.force_login(clerk)
     task = open_task(submitted, FundingFlow.check_completeness)
     client.post(f"/staff/tasks/{task.pk}/", {"outcome": "complete"})
@@ -129,7 +135,9 @@ def test_a_missed_deadline_gives_the_clerk_a_task_to_extend_or_go_on(client, sub
 
     assert open_task(submitted, FundingFlow.decide_overdue).status == STATUS.NEW
     client.force_login(alice)
-    assert client.post(f"/applications/{submitted.pk}/answer/", {"answer": "zu spät"}).status_code == 400
+    assert (
+        client.post(f"/applications/{submitted.pk}/answer/", {"answer": "zu spät", "confirm": "on"}).status_code == 400
+    )
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.ITEMS_REQUESTED
 
@@ -163,7 +171,7 @@ def test_the_organisation_reads_the_history_in_plain_words(client, submitted, al
     client.force_login(clerk)
     request_items(client, submitted, message="Bitte die Satzung nachreichen.")
     client.force_login(alice)
-    client.post(f"/applications/{submitted.pk}/answer/", {"answer": "Anbei."})
+    client.post(f"/applications/{submitted.pk}/answer/", {"answer": "Anbei.", "confirm": "on"})
     page = client.get(f"/applications/{submitted.pk}/").content.decode()
     assert "hat das Amt fehlende Unterlagen bei Ihnen nachgefordert" in page
     assert "Bitte die Satzung nachreichen." in page

@@ -64,6 +64,7 @@ class FundingFlow(flow.Flow):
     review_first = (
         ReviewTask(views.ReviewView.as_view(), slot=1)
         .Annotation(title=_("Review the application"))
+        .Permission("applications.review_application")
         .Assign(this.first_reviewer)
         .Next(this.first_has_conflict)
     )
@@ -82,6 +83,7 @@ class FundingFlow(flow.Flow):
     review_second = (
         ReviewTask(views.ReviewView.as_view(), slot=2)
         .Annotation(title=_("Review the application"))
+        .Permission("applications.review_application")
         .Assign(this.second_reviewer)
         .Next(this.second_has_conflict)
     )
@@ -143,7 +145,7 @@ class FundingFlow(flow.Flow):
         return self._status(activation) == ApplicationStatus.ITEMS_REQUESTED
 
     def needs_second_review(self, activation):
-        return activation.process.application.call.programme.reviewers_required > 1
+        return activation.process.application.review_assignments.filter(slot=2, active=True).exists()
 
     def _reviewer(self, activation, slot):
         assignment = activation.process.application.review_assignments.filter(slot=slot, active=True).first()

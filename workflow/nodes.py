@@ -39,7 +39,8 @@ class EnqueueingHandleActivation(HandleActivation):
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
         activation = super().create(flow_task, prev_activation, token, data=data, seed=seed)
         task_id = activation.task.pk
-        transaction.on_commit(lambda: flow_task.celery_task.delay(task_id=task_id))
+        # robust: a broker that is down must not break the user's request; the stalled-step sweep retries later.
+        transaction.on_commit(lambda: flow_task.celery_task.delay(task_id=task_id), robust=True)
         return activation
 
 

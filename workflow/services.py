@@ -55,18 +55,37 @@ def task_complete(*, task: Task, by, action: Callable[[object], object]):
         ) from None
 
 
-def _end_process(application: Application):
-    process = FundingProcess.objects.filter(application=application).first()
+def _end_processes(application: Application, process) -> None:
+    """Cancel the funding process and any early-start procedure still open for the application."""
+    from workflow.flows import EarlyStartFlow
+    from workflow.models import EarlyStartProcess
+
     if process is not None and process.status not in (PROCESS.DONE, PROCESS.CANCELED):
         FundingFlow.instance.cancel(process)
-    return process
+    for early in EarlyStartProcess.objects.filter(request__application=application).exclude(
+        status__in=[PROCESS.DONE, PROCESS.CANCELED]
+    ):
+        EarlyStartFlow.instance.cancel(early)
+
+
+def _ending(application: Application, by, end_application) -> tuple[Application, object]:
+    """Take the flow lock first (the order every task completion uses), then change the application."""
+    process = FundingProcess.objects.filter(application=application).first()
+    try:
+        with FundingFlow.lock(process.pk) if process else transaction.atomic():
+            application = end_application()
+            _end_processes(application, process)
+    except FlowLockFailed:
+        raise TaskUnavailable(_("Someone is working on this application right now. Try again in a moment.")) from None
+    return application, process
 
 
 def application_withdraw_and_end(*, application: Application, by, reason: str = "") -> Application:
     """The organisation withdraws: the process ends and the staff who worked on it are told."""
     with transaction.atomic():
-        application = application_withdraw(application=application, by=by, reason=reason)
-        process = _end_process(application)
+        application, process = _ending(
+            application, by, lambda: application_withdraw(application=application, by=by, reason=reason)
+        )
         if process is not None:
             tell_staff_involved(application, process, "application_withdrawn", reason=reason)
     return application
@@ -75,8 +94,9 @@ def application_withdraw_and_end(*, application: Application, by, reason: str = 
 def application_cancel_and_end(*, application: Application, by, reason: str) -> Application:
     """A programme administrator cancels the procedure: the process ends and the organisation is told why."""
     with transaction.atomic():
-        application = application_cancel(application=application, by=by, reason=reason)
-        process = _end_process(application)
+        application, process = _ending(
+            application, by, lambda: application_cancel(application=application, by=by, reason=reason)
+        )
         tell_organisation(application, "application_cancelled", reason=reason)
         if process is not None:
             tell_staff_involved(application, process, "application_cancelled", exclude=by, reason=reason)

@@ -196,7 +196,10 @@ class DocumentView(LoginRequiredMixin, View):
         require_staff(request.user)
         document = get_object_or_404(documents_for_staff(request.user), pk=pk)
         return FileResponse(
-            document.file.open("rb"), filename=document.original_name, content_type=document.content_type
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
         )
 
 
@@ -342,7 +345,15 @@ class ReviewView(HumanTaskView):
             self.check_permission(request, task)
             form = ConflictForm(request.POST)
             if form.is_valid() and form.cleaned_data["declaration"] == ConflictForm.NONE:
-                review_declare(assignment=self.assignment(task), by=request.user, conflict=False)
+                assignment = self.assignment(task)
+                if assignment is None:
+                    raise PermissionDenied(_("This review is not assigned to you."))
+                try:
+                    review_declare(assignment=assignment, by=request.user, conflict=False)
+                except NotAllowed as error:
+                    raise PermissionDenied(error.message) from None
+                except ApplicationError:
+                    pass  # declared a moment ago in another tab: show the review form
                 return redirect("workflow:task", task_id=task.pk)
         return super().post(request, task)
 

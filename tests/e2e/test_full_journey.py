@@ -111,6 +111,7 @@ def test_a_new_group_gets_from_can_we_apply_to_a_downloaded_decision(
     member.get_by_role("link", name="Send the missing items").click()
     member.get_by_text("Please add how many children take part.").wait_for()
     member.get_by_label("Your answer to the office").fill("About 25 children from two primary schools take part.")
+    member.get_by_label(re.compile("^I confirm")).check()
     member.get_by_role("button", name="Send to the office").click()
     member.get_by_text("Your answer was sent to the office").wait_for()
 
