@@ -62,7 +62,8 @@ def test_a_letter_step_whose_message_was_lost_is_enqueued_again(
     application = in_decision(requested_amount=Decimal("1200.00"))
     propose(application, by=clerk, amount=Decimal("1200.00"))
     with monkeypatch.context() as lost:
-        lost.setattr("workflow.nodes.transaction.on_commit", lambda callback, robust=False: None)  # the broker drops the message
+        # the broker drops the message
+        lost.setattr("workflow.nodes.transaction.on_commit", lambda callback, robust=False: None)
         approve(application, by=approver)
     task = open_task(application, FundingFlow.create_letter)
     assert task.status == STATUS.NEW and not DecisionLetter.objects.exists()
