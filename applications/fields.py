@@ -74,3 +74,12 @@ class QuantityField(MoneyField):
             text = f"{value.normalize():f}"
             return text.replace(".", ",")
         return value
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as ISO date, whatever the page language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

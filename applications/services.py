@@ -55,6 +55,15 @@ DRAFT_FIELDS = (
 )
 
 
+def may_be_withdrawn(application: Application) -> bool:
+    """Before the decision, an application may be withdrawn (Rücknahme)."""
+    return application.status in (ApplicationStatus.DRAFT, *OPEN_STATUSES)
+
+
+def may_request_early_start(application: Application) -> bool:
+    return may_be_withdrawn(application) and not application.early_start_requests.filter(granted__isnull=True).exists()
+
+
 def event_record(application: Application, kind: str, by=None, note: str = "") -> ApplicationEvent:
     """Write one step of the application's history (shown to staff, and in part to the organisation)."""
     return ApplicationEvent.objects.create(application=application, kind=kind, actor=by, note=note)
@@ -645,7 +654,7 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> A
     _require_member(by, application.organisation)
     if not is_representative(by, application.organisation):
         raise NotAllowed(_("Only a representative of the organisation may withdraw the application."))
-    if application.status not in (ApplicationStatus.DRAFT, *OPEN_STATUSES):
+    if not may_be_withdrawn(application):
         raise ApplicationError(_("The office has already decided on this application; it can no longer be withdrawn."))
     application.status = ApplicationStatus.WITHDRAWN
     application.save(update_fields=["status", "updated"])
@@ -676,7 +685,7 @@ def early_start_request(*, application: Application, by, reason: str) -> EarlySt
     if not reason.strip():
         raise ApplicationError(_("Say why the project has to start before the decision."), field="reason")
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (ApplicationStatus.DRAFT, *OPEN_STATUSES):
+    if not may_be_withdrawn(application):
         raise ApplicationError(_("An early start can only be requested before the decision."))
     if application.early_start_requests.filter(granted__isnull=True).exists():
         raise ApplicationError(_("A request for an early start is already waiting for the office."))

@@ -39,16 +39,18 @@ def safe_display_name(name: str) -> str:
     return name[:200]
 
 
+def too_large_message() -> str:
+    return _("The file is too large. Files may be up to %(limit)s MB; a scan in lower quality helps.") % {
+        "limit": MAX_UPLOAD_BYTES // 1024 // 1024
+    }
+
+
 def check_upload(upload: UploadedFile) -> str:
     """Return the detected content type, or raise ApplicationError with a message the applicant understands."""
     if upload.size == 0:
         raise ApplicationError(_("The file is empty. Please choose the file again."), field="file")
     if upload.size > MAX_UPLOAD_BYTES:
-        raise ApplicationError(
-            _("The file is too large (%(size)s MB). Files may be up to %(limit)s MB; a scan in lower quality helps.")
-            % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": MAX_UPLOAD_BYTES // 1024 // 1024},
-            field="file",
-        )
+        raise ApplicationError(too_large_message(), field="file")
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)

@@ -3,16 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.fields import MoneyField, QuantityField
+from applications.fields import DateInput, MoneyField, QuantityField
 from applications.models import Application, CostCategory, DocumentKind, FundingStatus
 from organisations.models import LegalForm, Organisation, Seat
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProjectForm(forms.ModelForm):

@@ -20,7 +20,7 @@ from applications.assessment import (
     third_party_total,
 )
 from applications.errors import ApplicationError, NotAllowed
-from applications.models import EDITABLE_STATUSES, OPEN_STATUSES, ApplicationStatus, Call
+from applications.models import EDITABLE_STATUSES, ApplicationStatus, Call
 from applications.services import (
     application_create,
     application_submission_problems,
@@ -30,7 +30,10 @@ from applications.services import (
     document_add,
     document_remove,
     financing_plan_set,
+    may_be_withdrawn,
+    may_request_early_start,
 )
+from applications.uploads import too_large_message
 from organisations.selectors import acting_organisation, is_representative
 from organisations.services import acting_organisation_choose, organisation_create
 from portal.forms import (
@@ -274,7 +277,11 @@ def _documents_step(request, application):
             document_remove(document=document, by=request.user)
             messages.success(request, _("The document was removed."))
         return redirect("portal:application_step", pk=application.pk, step="documents")
-    if request.method == "POST" and "next" in request.POST and not request.FILES:
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", too_large_message())
+    elif request.method == "POST" and "next" in request.POST and not request.FILES:
         return _after_save(request, application, "documents")
     if request.method == "POST" and form.is_valid():
         try:
@@ -407,11 +414,9 @@ def application_detail(request, pk):
             "next": next_step(application),
             "letters": letters,
             "history": public_history(application),
-            "may_withdraw": application.status in (ApplicationStatus.DRAFT, *OPEN_STATUSES)
-            and is_representative(request.user, application.organisation),
+            "may_withdraw": may_be_withdrawn(application) and is_representative(request.user, application.organisation),
             "early_starts": application.early_start_requests.all(),
-            "may_request_early_start": application.status in (ApplicationStatus.DRAFT, *OPEN_STATUSES)
-            and not application.early_start_requests.filter(granted__isnull=True).exists(),
+            "may_request_early_start": may_request_early_start(application),
         },
     )
 
@@ -419,7 +424,7 @@ def application_detail(request, pk):
 @login_required
 def application_withdraw(request, pk):
     application = _get_application(request, pk)
-    if application.status not in (ApplicationStatus.DRAFT, *OPEN_STATUSES):
+    if not may_be_withdrawn(application):
         return redirect("portal:application_detail", pk=pk)
     if not is_representative(request.user, application.organisation):
         raise PermissionDenied(_("Only a representative of the organisation may withdraw the application."))

@@ -41,7 +41,7 @@ def test_a_renamed_executable_is_refused_and_the_draft_keeps_its_data(client, al
     assert draft.title == "Sprachcafé für Eltern" and draft.cost_lines.count() == 1
 
 
-def test_an_oversized_file_is_refused_with_its_size(client, alice, organisation, call):
+def test_an_oversized_file_is_refused_before_it_is_stored(client, alice, organisation, call):
     draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
     client.force_login(alice)
     response = upload(client, draft, "scan.pdf", PDF + b"0" * MAX_UPLOAD_BYTES)

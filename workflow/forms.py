@@ -1,16 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.fields import MoneyField
+from applications.fields import DateInput, MoneyField
 from applications.models import DecisionOutcome
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 DATE_ERRORS = {"invalid": _("Enter a date, for example 31.03.2027.")}
 

@@ -123,3 +123,20 @@ def early_start_request_and_start(*, application: Application, by, reason: str):
         request = early_start_request(application=application, by=by, reason=reason)
         EarlyStartFlow.request.run(request=request)
     return request
+
+
+def items_request_and_tell(*, application: Application, by, message: str, deadline):
+    """The clerk asks for missing items; every member of the organisation hears of it."""
+    from applications.services import items_request
+
+    request = items_request(application=application, by=by, message=message, deadline=deadline)
+    tell_organisation(application, "items_requested", message=request.message, deadline=request.deadline.isoformat())
+    return request
+
+
+def items_extend_and_tell(*, application: Application, by, deadline):
+    from applications.services import items_deadline_extend
+
+    request = items_deadline_extend(application=application, by=by, deadline=deadline)
+    tell_organisation(application, "items_requested", message=request.message, deadline=request.deadline.isoformat())
+    return request

@@ -17,8 +17,6 @@ from applications.services import (
     decision_approve,
     decision_propose,
     decision_send_back,
-    items_deadline_extend,
-    items_request,
     items_request_lapse,
     review_declare,
     review_submit,
@@ -250,18 +248,14 @@ class CompletenessCheckView(HumanTaskView):
         application = process.application
         if form.cleaned_data["outcome"] == CompletenessForm.COMPLETE:
             return completeness_confirm(application=application, by=self.request.user)
-        from workflow.messages import tell_organisation
+        from workflow.services import items_request_and_tell
 
-        request = items_request(
+        return items_request_and_tell(
             application=application,
             by=self.request.user,
             message=form.cleaned_data["message"],
             deadline=form.cleaned_data["deadline"],
         )
-        tell_organisation(
-            application, "items_requested", message=request.message, deadline=request.deadline.isoformat()
-        )
-        return request
 
 
 class OverdueDecisionView(HumanTaskView):
@@ -277,15 +271,11 @@ class OverdueDecisionView(HumanTaskView):
     def complete(self, process, form):
         application = process.application
         if form.cleaned_data["action"] == OverdueForm.EXTEND:
-            from workflow.messages import tell_organisation
+            from workflow.services import items_extend_and_tell
 
-            request = items_deadline_extend(
+            return items_extend_and_tell(
                 application=application, by=self.request.user, deadline=form.cleaned_data["deadline"]
             )
-            tell_organisation(
-                application, "items_requested", message=request.message, deadline=request.deadline.isoformat()
-            )
-            return request
         return items_request_lapse(application=application, by=self.request.user)
 
 
