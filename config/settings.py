@@ -211,6 +211,7 @@ CELERY_BEAT_SCHEDULE = {
     "fire-process-timers": {"task": "workflow.tasks.fire_due_timers", "schedule": 60.0},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 120.0},
     "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 300.0},
+    "deadline-reminders": {"task": "workflow.tasks.send_deadline_reminders", "schedule": 3600.0},
 }
 
 if REDIS_URL:

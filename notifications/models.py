@@ -17,6 +17,14 @@ class Notification(models.Model):
     event = models.CharField(_("event"), max_length=50)
     context = models.JSONField(_("context"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(
+        _("once-only key"),
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Set for messages that must go out only once, such as a reminder for one deadline."),
+    )
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
         _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING

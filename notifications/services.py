@@ -13,17 +13,26 @@ from notifications.models import Notification, NotificationStatus
 MAX_ATTEMPTS = 10
 
 
-def notify(*, recipient, event: str, context: dict, link: str = "") -> Notification:
-    """Write the notification in the caller's transaction and hand it to a worker once that commits."""
+def notify(*, recipient, event: str, context: dict, link: str = "", key: str | None = None) -> Notification | None:
+    """Write the notification in the caller's transaction and hand it to a worker once that commits.
+
+    With a `key`, a message goes out only once: a second call with the same key writes nothing and returns None.
+    """
     from notifications.tasks import deliver_notification
 
-    notification = Notification.objects.create(
-        recipient=recipient,
-        event=event,
-        context=context,
-        link=link,
-        language=getattr(recipient, "language", "") or settings.LANGUAGE_CODE,
-    )
+    fields = {
+        "recipient": recipient,
+        "event": event,
+        "context": context,
+        "link": link,
+        "language": getattr(recipient, "language", "") or settings.LANGUAGE_CODE,
+    }
+    if key is not None:
+        notification, created = Notification.objects.get_or_create(key=key, defaults=fields)
+        if not created:
+            return None
+    else:
+        notification = Notification.objects.create(**fields)
     # robust: a broker that is down must not break the caller; the outbox sweep hands the row over later.
     transaction.on_commit(lambda: deliver_notification.delay(notification_id=notification.pk), robust=True)
     return notification

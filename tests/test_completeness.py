@@ -51,7 +51,7 @@ def test_a_request_reaches_the_organisation_which_answers_and_the_clerk_sees_the
     assert request_items(client, submitted).status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.ITEMS_REQUESTED
-    messages = mailbox.wait_for(2)
+    messages = mailbox.wait_for(2, subject="fehlende Unterlagen nach")
     assert sorted(m["To"] for m in messages) == [alice.email, bob.email]
     assert "Satzung nachreichen" in messages[0].get_body(("plain",)).get_content()
 
@@ -176,3 +176,34 @@ def test_the_organisation_reads_the_history_in_plain_words(client, submitted, al
     assert "hat das Amt fehlende Unterlagen bei Ihnen nachgefordert" in page
     assert "Bitte die Satzung nachreichen." in page
     assert "Sie haben die fehlenden Unterlagen am" in page
+
+
+def test_reminders_go_out_seven_and_two_days_before_the_deadline_once_each(
+    client, submitted, alice, bob, clerk, background_worker, mailbox
+):
+    from tests.support.worker import wait_until
+    from workflow.tasks import deadline_reminders
+
+    client.force_login(clerk)
+    request_items(client, submitted, days=10)
+    assert deadline_reminders() == 0
+    ItemsRequest.objects.update(deadline=timezone.now() + timedelta(days=6))
+    assert deadline_reminders() == 1
+    assert deadline_reminders() == 1  # the same reminder again: written once per member, so nothing new
+    ItemsRequest.objects.update(deadline=timezone.now() + timedelta(days=1))
+    deadline_reminders()
+    reminders = wait_until(lambda: len(mailbox.matching("Erinnerung")) >= 4 and mailbox.matching("Erinnerung"))
+    assert sorted(m["To"] for m in reminders) == [alice.email, alice.email, bob.email, bob.email]
+    assert len(mailbox.wait_for(5, subject="Erinnerung", timeout=2)) == 4
+
+
+def test_reviewers_are_told_when_a_review_is_assigned(in_decision, reviewer, background_worker, mailbox):
+    in_decision()
+    message = mailbox.wait_for(1, subject="Bitte begutachten")[0]
+    assert message["To"] == reviewer.email
+    assert "/staff/tasks/" in message.get_body(("plain",)).get_content()
+
+
+def test_the_organisation_gets_a_receipt_with_the_file_number(background_worker, mailbox, submitted, alice):
+    message = mailbox.wait_for(2, subject="Ihr Antrag ist eingegangen")[0]
+    assert submitted.reference in message.get_body(("plain",)).get_content()

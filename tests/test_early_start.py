@@ -44,7 +44,7 @@ def test_a_granted_early_start_lets_an_already_started_project_be_submitted(
     assert decide(client, clerk, decision="grant", note="").status_code == 302
 
     assert EarlyStartRequest.objects.get().granted is True
-    assert mailbox.wait_for(1)[0]["To"] == alice.email
+    assert mailbox.wait_for(1, subject="Vorzeitiger Beginn")[0]["To"] == alice.email
     client.force_login(alice)
     client.post(f"/applications/{started_early.pk}/submit/", {"confirm": "on"})
     started_early.refresh_from_db()

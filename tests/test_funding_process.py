@@ -49,7 +49,7 @@ def test_an_approved_application_ends_with_a_letter_and_an_email(
     application.refresh_from_db()
     assert application.status == ApplicationStatus.APPROVED
 
-    messages = mailbox.wait_for(2)
+    messages = mailbox.wait_for(2, subject="Bescheid liegt vor")
     assert sorted(m["To"] for m in messages) == ["alice@example.org", "bob@example.org"]
     assert f"/applications/{application.pk}/" in messages[0].get_body(("plain",)).get_content()
     assert application.title in messages[0]["Subject"]

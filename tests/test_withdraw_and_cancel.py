@@ -43,7 +43,7 @@ def test_a_representative_withdraws_and_the_staff_involved_are_told(
     assert proposed.status == ApplicationStatus.WITHDRAWN
     assert FundingProcess.objects.get(application=proposed).status == PROCESS.CANCELED
     assert not open_tasks(proposed).exists()
-    messages = mailbox.wait_for(3)
+    messages = mailbox.wait_for(3, subject="Antrag zurückgezogen")
     assert sorted(m["To"] for m in messages) == sorted([clerk.email, programme_admin.email, reviewer.email])
     assert "andere Förderung" in messages[0].get_body(("plain",)).get_content()
     detail = client.get(f"/applications/{proposed.pk}/").content.decode()
@@ -88,7 +88,7 @@ def test_a_programme_administrator_cancels_with_a_reason_the_organisation_reads(
     proposed.refresh_from_db()
     assert proposed.status == ApplicationStatus.CANCELLED
     assert not open_tasks(proposed).exists()
-    messages = mailbox.wait_for(4)
+    messages = mailbox.wait_for(4, subject="Verfahren für Ihren Antrag wurde beendet")
     assert sorted(m["To"] for m in messages) == sorted([alice.email, bob.email, clerk.email, reviewer.email])
     to_alice = next(m for m in messages if m["To"] == alice.email)
     assert "Förderprogramm wurde eingestellt" in to_alice.get_body(("plain",)).get_content()

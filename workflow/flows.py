@@ -6,7 +6,7 @@ from viewflow.workflow import flow, lock
 
 from applications.models import Application, ApplicationStatus, DecisionStatus
 from workflow import tasks, views
-from workflow.messages import tell_organisation
+from workflow.messages import tell_organisation, tell_reviewer
 from workflow.models import EarlyStartProcess, FundingProcess
 from workflow.nodes import CeleryHandle, FourEyesView, OrganisationTask, ReviewTask
 
@@ -22,7 +22,10 @@ class FundingFlow(flow.Flow):
     process_class = FundingProcess
     lock_impl = lock.select_for_update_lock
 
-    submit = flow.StartHandle(this.start_for_application).Next(this.check_completeness)
+    submit = flow.StartHandle(this.start_for_application).Next(this.confirm_receipt)
+    confirm_receipt = (
+        flow.Function(this.send_receipt).Annotation(title=_("Confirm receipt")).Next(this.check_completeness)
+    )
 
     # Antragsprüfung, formal: complete, or ask for the missing items (Nachforderung).
     check_completeness = (
@@ -66,6 +69,7 @@ class FundingFlow(flow.Flow):
         .Annotation(title=_("Review the application"))
         .Permission("applications.review_application")
         .Assign(this.first_reviewer)
+        .onCreate(this.tell_reviewer)
         .Next(this.first_has_conflict)
     )
     first_has_conflict = (
@@ -85,6 +89,7 @@ class FundingFlow(flow.Flow):
         .Annotation(title=_("Review the application"))
         .Permission("applications.review_application")
         .Assign(this.second_reviewer)
+        .onCreate(this.tell_reviewer)
         .Next(this.second_has_conflict)
     )
     second_has_conflict = (
@@ -130,6 +135,13 @@ class FundingFlow(flow.Flow):
 
     def start_for_application(self, activation, application):
         activation.process.application = application
+
+    def send_receipt(self, activation):
+        tell_organisation(activation.process.application, "application_submitted")
+
+    def tell_reviewer(self, activation):
+        if activation.task.owner_id:
+            tell_reviewer(activation.process.application, activation.task.owner, activation.task.pk)
 
     def _status(self, activation):
         # Read afresh: the service that just ran changed the row, not the process's cached instance.

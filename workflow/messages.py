@@ -16,10 +16,26 @@ def _context(application: Application, **extra) -> dict:
     }
 
 
-def tell_organisation(application: Application, event: str, **extra) -> None:
+def tell_organisation(application: Application, event: str, key: str | None = None, **extra) -> None:
+    """Every member of the applying organisation; with `key`, each of them only once for that key."""
     link = reverse("portal:application_detail", args=[application.pk])
     for membership in application.organisation.memberships.select_related("user"):
-        notify(recipient=membership.user, event=event, context=_context(application, **extra), link=link)
+        notify(
+            recipient=membership.user,
+            event=event,
+            context=_context(application, **extra),
+            link=link,
+            key=f"{key}:{membership.user_id}" if key else None,
+        )
+
+
+def tell_reviewer(application: Application, reviewer, task_id: int) -> None:
+    notify(
+        recipient=reviewer,
+        event="review_assigned",
+        context=_context(application),
+        link=reverse("workflow:task", args=[task_id]),
+    )
 
 
 def tell_staff_involved(application: Application, process, event: str, exclude=None, **extra) -> None:

@@ -53,3 +53,36 @@ def stalled_steps_sweep(*, grace: timedelta = timedelta(minutes=5)) -> int:
 @shared_task
 def sweep_stalled_steps() -> int:
     return stalled_steps_sweep()
+
+
+def deadline_reminders(days_before: tuple[int, ...] = (7, 2)) -> int:
+    """Remind the organisation of an open request for missing items 7 and 2 days before its deadline, once each."""
+    from applications.models import ApplicationStatus, ItemsRequest
+    from workflow.messages import tell_organisation
+
+    sent = 0
+    now = timezone.now()
+    open_requests = ItemsRequest.objects.filter(
+        answered_at__isnull=True,
+        deadline__gt=now,
+        application__status=ApplicationStatus.ITEMS_REQUESTED,
+    ).select_related("application__organisation")
+    for request in open_requests:
+        days_left = (timezone.localdate(request.deadline) - timezone.localdate(now)).days
+        for days in sorted(days_before):
+            if days_left <= days:
+                tell_organisation(
+                    request.application,
+                    "items_reminder",
+                    key=f"items-reminder:{request.pk}:{request.deadline:%Y%m%d}:{days}",
+                    message=request.message,
+                    deadline=request.deadline.isoformat(),
+                )
+                sent += 1
+                break
+    return sent
+
+
+@shared_task
+def send_deadline_reminders() -> int:
+    return deadline_reminders()

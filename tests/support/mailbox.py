@@ -47,8 +47,12 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in m["To"]]
 
-    def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
+    def matching(self, subject: str | None = None) -> list[EmailMessage]:
+        return [m for m in self.messages if subject is None or subject in m["Subject"]]
+
+    def wait_for(self, count: int, timeout: float = 30, subject: str | None = None) -> list[EmailMessage]:
+        """Wait until `count` messages (whose subject contains `subject`, if given) arrived; return those."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and len(self.messages) < count:
+        while time.monotonic() < deadline and len(self.matching(subject)) < count:
             time.sleep(0.1)
-        return self.messages
+        return self.matching(subject)
