@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from applications.assessment import cost_total, third_party_total
 from applications.models import Decision, DecisionOutcome, FinancingMethod
@@ -47,10 +48,33 @@ def _font_config():
     return FontConfiguration()
 
 
+def summary_language(application) -> str | None:
+    """The language of the person who submitted, when it is not German: the letter gets a summary page in it."""
+    language = getattr(application.submitted_by, "language", None)
+    return language if language and language != "de" else None
+
+
+def render_summary(decision: Decision, language: str) -> str:
+    application = decision.application
+    with translation.override(language):
+        return render_to_string(
+            "letters/_summary.html",
+            {
+                "decision": decision,
+                "application": application,
+                "is_grant": decision.outcome == DecisionOutcome.APPROVE,
+                "summary_language": language,
+                "summary_bidi": translation.get_language_bidi(),
+            },
+        )
+
+
 def render_decision_letter(decision: Decision) -> bytes:
     import weasyprint
 
     application = decision.application
+    language = summary_language(application)
+    summary = render_summary(decision, language) if language else ""
     with translation.override("de"):
         html = render_to_string(
             "letters/decision.html",
@@ -65,6 +89,7 @@ def render_decision_letter(decision: Decision) -> bytes:
                 "financing_method": FINANCING_METHOD_NAMES[application.call.programme.financing_method],
                 "eligible_costs": cost_total(application) or 0,
                 "third_party": third_party_total(application),
+                "summary": mark_safe(summary),  # rendered from our own template, autoescaped there
             },
         )
     document = weasyprint.HTML(string=html, base_url=settings.STATIC_URL, url_fetcher=static_only_url_fetcher)

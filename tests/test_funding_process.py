@@ -90,3 +90,34 @@ def test_the_first_download_is_recorded_as_the_delivery_receipt(
 
     assert first.first_downloaded_by == bob and first.first_downloaded_at is not None
     assert (again.first_downloaded_by, again.first_downloaded_at) == (bob, first.first_downloaded_at)
+
+
+def test_an_english_speaking_applicant_gets_a_summary_page_and_the_german_text_stays_binding(
+    alice, organisation, clerk, approver, background_worker, mailbox, programme_admin, reviewer
+):
+    alice.language = "en"
+    alice.save()
+    application = ApplicationFactory(organisation=organisation, created_by=alice, requested_amount=Decimal("1800.00"))
+    application_submit_and_start(application=application, by=alice)
+    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
+    propose(application, by=clerk, amount=Decimal("1800.00"))
+    approve(application, by=approver)
+
+    letter = wait_until(lambda: DecisionLetter.objects.filter(decision__application=application).first())
+    text = " ".join(pdf_text(letter).split())
+    assert text.index("Zuwendungsbescheid") < text.index("Summary of your decision letter")
+    assert "Only the German text of the letter is legally binding." in text
+    assert "the office grants 1,800.00 EUR" in text
+
+
+def test_a_german_speaking_applicant_gets_no_summary_page(
+    alice, organisation, clerk, approver, background_worker, mailbox, programme_admin, reviewer
+):
+    application = ApplicationFactory(organisation=organisation, created_by=alice)
+    application_submit_and_start(application=application, by=alice)
+    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
+    propose(application, by=clerk, amount=Decimal("1000.00"))
+    approve(application, by=approver)
+    letter = wait_until(lambda: DecisionLetter.objects.filter(decision__application=application).first())
+    assert "Summary of your decision letter" not in pdf_text(letter)
+    assert "Zusammenfassung" not in pdf_text(letter)
