@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from notifications.models import Notification, NotificationStatus
 
 MAX_ATTEMPTS = 10
+MESSAGE_ID_DOMAIN = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "teilhabe"
 
 
 def notify(*, recipient, event: str, context: dict, link: str = "", key: str | None = None) -> Notification | None:
@@ -58,6 +59,9 @@ def notification_render(notification: Notification) -> EmailMultiAlternatives:
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body=text,
         to=[notification.recipient.email],
+        # One Message-ID per notification: if a worker dies after the server accepted the mail but before the
+        # row was marked sent, the repeat carries the same ID, and mail programs show it once.
+        headers={"Message-ID": f"<notification-{notification.pk}@{MESSAGE_ID_DOMAIN}>"},
     )
     message.attach_alternative(html, "text/html")
     return message

@@ -1,5 +1,6 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives, for tests that count e-mails."""
 
+import asyncio
 import socket
 import threading
 import time
@@ -22,8 +23,11 @@ class Mailbox:
         self._messages: list[EmailMessage] = []
         self._lock = threading.Lock()
         self._controller = Controller(self, hostname=self.host, port=self.port)
+        self.delay = 0.0  # seconds the server takes to accept a message, to widen the window for faults
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self._messages.append(message)
