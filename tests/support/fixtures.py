@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from tests.support.mailbox import Mailbox
-from tests.support.worker import Worker, test_database_url, uses_broker
+from tests.support.worker import Worker, worker_database_url, uses_broker
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +33,7 @@ def celery_worker_session(django_db_setup, django_db_blocker, smtp_server, media
     queue = f"teilhabe-test-{os.getpid()}"
     app.conf.task_default_queue = queue
     with django_db_blocker.unblock():
-        database_url = test_database_url()
+        database_url = worker_database_url()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

@@ -18,7 +18,7 @@ def uses_broker() -> bool:
     return not settings.CELERY_TASK_ALWAYS_EAGER
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     db = connection.settings_dict
     if "postgresql" not in db["ENGINE"]:
         raise RuntimeError("A worker in another process needs a server database (PostgreSQL).")
