@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
 from tests.support.mailbox import free_port
-from tests.support.worker import Worker, worker_database_url, uses_broker
+from tests.support.worker import Worker, uses_broker, worker_database_url
 
 pytestmark = [
     pytest.mark.worker,

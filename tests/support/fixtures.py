@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from tests.support.mailbox import Mailbox
-from tests.support.worker import Worker, worker_database_url, uses_broker
+from tests.support.worker import Worker, uses_broker, worker_database_url
 
 
 @pytest.fixture(scope="session")
