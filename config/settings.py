@@ -7,6 +7,7 @@ EMAIL_HOST switch to PostgreSQL, a real worker, S3-compatible storage and SMTP.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -212,6 +213,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 120.0},
     "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 300.0},
     "deadline-reminders": {"task": "workflow.tasks.send_deadline_reminders", "schedule": 3600.0},
+    "daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
 }
 
 if REDIS_URL:

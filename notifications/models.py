@@ -8,6 +8,8 @@ class NotificationStatus(models.TextChoices):
     SENDING = "sending", _("being sent")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+    DIGEST = "digest", _("waiting for the daily summary")
+    IN_APP = "in_app", _("shown in the portal only")
 
 
 class Notification(models.Model):

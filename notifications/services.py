@@ -11,6 +11,15 @@ from django.utils import timezone, translation
 from notifications.models import Notification, NotificationStatus
 
 MAX_ATTEMPTS = 10
+
+# Messages with legal effect or a deadline: always sent at once, whatever the recipient's preference.
+LEGALLY_REQUIRED = {
+    "decision_available",
+    "items_requested",
+    "items_reminder",
+    "application_cancelled",
+    "early_start_decided",
+}
 MESSAGE_ID_DOMAIN = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "teilhabe"
 
 
@@ -27,6 +36,7 @@ def notify(*, recipient, event: str, context: dict, link: str = "", key: str | N
         "context": context,
         "link": link,
         "language": getattr(recipient, "language", "") or settings.LANGUAGE_CODE,
+        "status": _initial_status(recipient, event),
     }
     if key is not None:
         notification, created = Notification.objects.get_or_create(key=key, defaults=fields)
@@ -34,9 +44,56 @@ def notify(*, recipient, event: str, context: dict, link: str = "", key: str | N
             return None
     else:
         notification = Notification.objects.create(**fields)
+    if notification.status != NotificationStatus.PENDING:
+        return notification
     # robust: a broker that is down must not break the caller; the outbox sweep hands the row over later.
     transaction.on_commit(lambda: deliver_notification.delay(notification_id=notification.pk), robust=True)
     return notification
+
+
+def _initial_status(recipient, event: str) -> str:
+    frequency = getattr(recipient, "notification_frequency", "immediate")
+    if event in LEGALLY_REQUIRED or frequency == "immediate":
+        return NotificationStatus.PENDING
+    return NotificationStatus.DIGEST if frequency == "daily" else NotificationStatus.IN_APP
+
+
+def digest_send(*, recipient_id: int) -> int:
+    """One e-mail with every message waiting for the recipient's daily summary; returns how many it held."""
+    rows = list(
+        Notification.objects.filter(recipient_id=recipient_id, status=NotificationStatus.DIGEST)
+        .select_related("recipient")
+        .order_by("created")
+    )
+    if not rows:
+        return 0
+    claimed = Notification.objects.filter(pk__in=[r.pk for r in rows], status=NotificationStatus.DIGEST).update(
+        status=NotificationStatus.SENDING, claimed_at=timezone.now()
+    )
+    if claimed != len(rows):  # another worker is sending this summary
+        return 0
+    recipient = rows[0].recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        items = [{"subject": notification_subject(r), "link": _absolute(r.link)} for r in rows]
+        context = {"items": items, "recipient": recipient}
+        subject = " ".join(render_to_string("email/digest_subject.txt", context).split())
+        text = render_to_string("email/digest.txt", context)
+    EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[recipient.email]
+    ).send()
+    Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now()
+    )
+    return len(rows)
+
+
+def digests_due() -> list[int]:
+    return list(
+        Notification.objects.filter(status=NotificationStatus.DIGEST)
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
 
 
 def notification_claim(*, notification_id: int) -> Notification | None:
@@ -125,3 +182,8 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     return rows.update(read_at=timezone.now())
+
+
+def notification_preference_set(*, user, frequency: str) -> None:
+    user.notification_frequency = frequency
+    user.save(update_fields=["notification_frequency"])

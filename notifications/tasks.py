@@ -2,7 +2,7 @@ import smtplib
 
 from celery import shared_task
 
-from notifications.services import notification_deliver, outbox_sweep
+from notifications.services import digest_send, digests_due, notification_deliver, outbox_sweep
 
 
 @shared_task(
@@ -18,3 +18,16 @@ def deliver_notification(*, notification_id: int) -> bool:
 @shared_task
 def sweep_outbox() -> int:
     return outbox_sweep()
+
+
+@shared_task(autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError), retry_backoff=True, max_retries=8)
+def send_digest(*, recipient_id: int) -> int:
+    return digest_send(recipient_id=recipient_id)
+
+
+@shared_task
+def send_daily_digests() -> int:
+    recipients = digests_due()
+    for recipient_id in recipients:
+        send_digest.delay(recipient_id=recipient_id)
+    return len(recipients)

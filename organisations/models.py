@@ -36,6 +36,18 @@ class User(AbstractUser):
         help_text=_("Used for pages, e-mails and notifications."),
     )
 
+    notification_frequency = models.CharField(
+        _("e-mails about events"),
+        max_length=10,
+        choices=[
+            ("immediate", _("at once")),
+            ("daily", _("once a day, as a summary")),
+            ("off", _("no e-mail, only in the portal")),
+        ],
+        default="immediate",
+        help_text=_("Messages with legal effect, such as decisions and deadlines, are always sent at once."),
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 
