@@ -207,3 +207,17 @@ def test_reviewers_are_told_when_a_review_is_assigned(in_decision, reviewer, bac
 def test_the_organisation_gets_a_receipt_with_the_file_number(background_worker, mailbox, submitted, alice):
     message = mailbox.wait_for(2, subject="Ihr Antrag ist eingegangen")[0]
     assert submitted.reference in message.get_body(("plain",)).get_content()
+
+
+def test_a_task_waiting_too_long_is_escalated_to_the_programme_administrators_once(
+    submitted, programme_admin, background_worker, mailbox
+):
+    from workflow.tasks import overdue_escalations
+
+    assert overdue_escalations() == 0
+    Task.objects.filter(flow_task=FundingFlow.check_completeness).update(created=timezone.now() - timedelta(days=20))
+    assert overdue_escalations() == 1
+    assert overdue_escalations() == 0
+    message = mailbox.wait_for(1, subject="Aufgabe wartet")[0]
+    assert message["To"] == programme_admin.email
+    assert submitted.reference in message["Subject"]

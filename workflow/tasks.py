@@ -86,3 +86,55 @@ def deadline_reminders(days_before: tuple[int, ...] = (7, 2)) -> int:
 @shared_task
 def send_deadline_reminders() -> int:
     return deadline_reminders()
+
+
+def overdue_escalations(overdue_after: timedelta = timedelta(days=14)) -> int:
+    """Tell the programme administrators about staff tasks open longer than `overdue_after`, once per task."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from notifications.services import notify
+    from workflow.models import FundingProcess
+    from workflow.selectors import STAFF_NODES
+
+    administrators = list(
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions__codename="assign_reviewers") | Q(user_permissions__codename="assign_reviewers"),
+            is_active=True,
+        )
+        .distinct()
+    )
+    overdue = Task.objects.filter(
+        flow_task__in=STAFF_NODES, status__in=[STATUS.NEW, STATUS.ASSIGNED], created__lt=timezone.now() - overdue_after
+    )
+    processes = {
+        p.pk: p.application
+        for p in FundingProcess.objects.filter(pk__in=overdue.values("process_id")).select_related("application")
+    }
+    count = 0
+    for task in overdue:
+        application = processes.get(task.process_id)
+        if application is None:
+            continue
+        for administrator in administrators:
+            written = notify(
+                recipient=administrator,
+                event="task_overdue",
+                context={
+                    "task_title": str(task.flow_task.task_title),
+                    "reference": application.reference,
+                    "application_title": application.title,
+                    "days": (timezone.now() - task.created).days,
+                    "owner": str(task.owner) if task.owner else "",
+                },
+                link=f"/staff/applications/{application.pk}/",
+                key=f"task-overdue:{task.pk}:{administrator.pk}",
+            )
+            count += written is not None
+    return count
+
+
+@shared_task
+def escalate_overdue_tasks() -> int:
+    return overdue_escalations()
