@@ -37,7 +37,7 @@ $(STAMPS)/messages: $(PO_FILES) $(STAMPS)/python
 	@mkdir -p $(STAMPS) && touch $@
 
 messages: $(STAMPS)/python
-	$(BIN)/python manage.py makemessages -l de -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --no-obsolete
+	$(BIN)/python manage.py makemessages -l de -l en -l tr -l ar -l ru -l uk --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --no-obsolete
 
 lint: install
 	$(BIN)/ruff check .

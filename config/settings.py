@@ -129,13 +129,21 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 
 # Languages: German is the official language and the default; the UI source strings are English.
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LANGUAGES = [
+    ("de", _("German")),
+    ("en", _("English")),
+    ("tr", _("Turkish")),
+    ("ar", _("Arabic")),
+    ("ru", _("Russian")),
+    ("uk", _("Ukrainian")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
+MODELTRANSLATION_LANGUAGES = ("de", "en", "tr", "ar", "ru", "uk")
 
 # Files: local under DATA_DIR, or S3-compatible when a bucket is configured.
 STATIC_URL = "/static/"
