@@ -63,6 +63,7 @@ class Programme(models.Model):
         _("organisations from"), max_length=20, choices=SeatScope.choices, default=SeatScope.EITHER
     )
     own_share_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("required own share (% of total costs)"),
         max_digits=5,
         decimal_places=2,
@@ -70,6 +71,7 @@ class Programme(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     share_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("grant as % of eligible costs"),
         max_digits=5,
         decimal_places=2,

@@ -195,3 +195,18 @@ class EarlyStartForm(forms.Form):
         help_text=_("For example: the rooms are only free from March, or the summer holidays begin."),
         error_messages={"required": _("Say why the project has to start before the decision.")},
     )
+
+
+class AccessibilityFeedbackForm(forms.Form):
+    message = forms.CharField(
+        label=_("What did not work for you?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Please describe the barrier in a few words.")},
+    )
+    page = forms.CharField(label=_("On which page?"), max_length=300, required=False)
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("Your e-mail address, if you want an answer"),
+        required=False,
+        error_messages={"invalid": _("Enter an e-mail address like name@example.org.")},
+    )

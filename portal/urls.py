@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("calls/", views.programme_calls, name="calls"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("calls/<int:pk>/check/", views.eligibility_check, name="eligibility_check"),
     path("organisation/new/", views.organisation_new, name="organisation_new"),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +38,7 @@ from applications.uploads import too_large_message
 from organisations.selectors import acting_organisation, is_representative
 from organisations.services import acting_organisation_choose, organisation_create
 from portal.forms import (
+    AccessibilityFeedbackForm,
     AnswerForm,
     ConfirmSubmissionForm,
     CostLineFormSet,
@@ -51,6 +53,7 @@ from portal.forms import (
 )
 from portal.history import public_history
 from portal.next_step import next_step
+from portal.services import accessibility_feedback_send
 from workflow.services import (
     application_submit_and_start,
     application_withdraw_and_end,
@@ -530,5 +533,29 @@ def early_start(request, pk):
         request,
         "portal/early_start.html",
         {"application": application, "form": form, "errors": error_list(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+FEEDBACK_PER_HOUR = 5
+
+
+def accessibility(request):
+    """The accessibility statement (BremBGG) with its feedback form, which reaches the programme administrators."""
+    form = AccessibilityFeedbackForm(_posted(request), initial={"page": request.GET.get("page", "")})
+    if request.method == "POST" and form.is_valid():
+        key = f"accessibility-feedback:{request.META.get('REMOTE_ADDR', '')}"
+        sent = cache.get(key, 0)
+        if sent >= FEEDBACK_PER_HOUR:
+            form.add_error(None, _("You have sent several reports already. Please try again in an hour."))
+        else:
+            cache.set(key, sent + 1, 3600)
+            accessibility_feedback_send(language=request.LANGUAGE_CODE, **form.cleaned_data)
+            messages.success(request, _("Thank you. Your report was sent to the office."))
+            return redirect("portal:accessibility")
+    return render(
+        request,
+        "portal/accessibility.html",
+        {"form": form, "errors": error_list(form)},
         status=400 if form.errors else 200,
     )
