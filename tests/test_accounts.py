@@ -94,3 +94,13 @@ def test_a_programme_administrator_edits_programmes_in_both_languages(client, db
     page = client.get("/admin/applications/programme/add/").content.decode()
     assert 'name="title_de"' in page and 'name="title_en"' in page
     assert client.get("/admin/applications/decision/").status_code == 403
+
+
+LANGUAGES = [("ar", "rtl", "الاندماج"), ("tr", "ltr", "program"), ("ru", "ltr", "програм"), ("uk", "ltr", "програм")]
+
+
+@pytest.mark.parametrize(("language", "direction", "text"), LANGUAGES)
+def test_every_interface_language_is_served_with_its_direction(client, db, language, direction, text):
+    page = client.get("/calls/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in page
+    assert text in page.lower()

@@ -79,3 +79,30 @@ def test_staff_pages_have_no_violations(
     other = new_page()
     log_in(other, approver.email)
     check(other, f"/staff/tasks/{open_task(application, FundingFlow.approve).pk}/")
+
+
+def test_arabic_pages_are_right_to_left_and_have_no_violations(new_page, alice, organisation, call):
+    alice.language = "ar"
+    alice.save()
+    draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
+    page = new_page(locale="ar")
+    page.goto("/")
+    assert page.get_attribute("html", "lang") == "ar" and page.get_attribute("html", "dir") == "rtl"
+    for url in ["/", "/calls/", f"/calls/{call.pk}/", f"/calls/{call.pk}/check/?legal_form=ev&requested_amount=x",
+                "/accounts/login/", "/accessibility/"]:  # fmt: skip
+        check(page, url)
+    log_in_arabic(page, alice.email)
+    for url in ["/", f"/applications/{draft.pk}/", f"/applications/{draft.pk}/edit/project/",
+                f"/applications/{draft.pk}/edit/costs/", f"/applications/{draft.pk}/submit/"]:  # fmt: skip
+        check(page, url)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def log_in_arabic(page, email):
+    from tests.factories import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
