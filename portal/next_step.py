@@ -28,7 +28,8 @@ def next_step(application: Application) -> dict:
             "what": _("Complete the draft and submit it before the call closes."),
             "when": application.call.closes_at,
         }
-    if application.status == ApplicationStatus.ITEMS_REQUESTED:
+    step = current_step(application)
+    if step and step["node"] == FundingFlow.answer_request:
         request = application.items_requests.order_by("-requested_at").first()
         return {
             "who": _("You"),
@@ -36,7 +37,6 @@ def next_step(application: Application) -> dict:
             "when": request.deadline if request else None,
             "answer": True,
         }
-    step = current_step(application)
     if step and step["node"] in _BY_NODE:
         who, what = _BY_NODE[step["node"]]
         return {"who": who, "what": what, "when": None}
