@@ -145,6 +145,10 @@ def _organisations(users: dict) -> None:
         languages="Ukrainisch, Russisch, Deutsch",
         description="Kultur, Sprache und Begegnung für Menschen aus der Ukraine in Bremerhaven.",
     )
+    for org in (elternverein, kulturverein):  # consented to the public listing; the Frauencafé did not
+        if org.listed_since is None:
+            org.listed_since = timezone.now()
+            org.save(update_fields=["listed_since"])
     for user, org, role in [
         (users["amina"], elternverein, MembershipRole.REPRESENTATIVE),
         (users["amina"], frauencafe, MembershipRole.REPRESENTATIVE),

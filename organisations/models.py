@@ -99,6 +99,13 @@ class Organisation(models.Model):
     )
     topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"))
     description = models.TextField(_("description"), blank=True)
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    listed_since = models.DateTimeField(
+        _("listed in the public directory since"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a representative consents to the listing; cleared when the consent is revoked."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -108,6 +115,10 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_listed(self) -> bool:
+        return self.listed_since is not None
 
     @property
     def is_informal(self) -> bool:

@@ -28,3 +28,28 @@ def acting_organisation(request) -> Organisation | None:
 
 def is_representative(user, organisation: Organisation) -> bool:
     return Membership.objects.filter(user=user, organisation=organisation, role=MembershipRole.REPRESENTATIVE).exists()
+
+
+def directory(*, query: str = "", topic: int | None = None, seat: str = "") -> QuerySet[Organisation]:
+    """The public directory: only organisations whose representatives consented; never their members."""
+    from django.db.models import Q
+
+    listed = Organisation.objects.filter(listed_since__isnull=False).prefetch_related("topics").order_by("name")
+    if query:
+        listed = listed.filter(
+            Q(name__icontains=query)
+            | Q(description__icontains=query)
+            | Q(languages__icontains=query)
+            | Q(district__icontains=query)
+        )
+    if topic:
+        listed = listed.filter(topics=topic)
+    if seat:
+        listed = listed.filter(seat=seat)
+    return listed.distinct()
+
+
+def organisation_for_representative(user, pk: int) -> Organisation | None:
+    return Organisation.objects.filter(
+        pk=pk, memberships__user=user, memberships__role=MembershipRole.REPRESENTATIVE
+    ).first()

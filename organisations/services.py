@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from organisations.models import Membership, MembershipRole, Organisation
@@ -34,3 +35,26 @@ def user_language_set(*, user, language: str) -> None:
     if user.is_authenticated and user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def organisation_profile_update(*, organisation: Organisation, by, listed: bool, **fields) -> Organisation:
+    """A representative edits the profile and gives or revokes the consent to the public listing."""
+    from django.utils import timezone
+
+    from organisations.selectors import is_representative
+
+    if not is_representative(by, organisation):
+        raise PermissionDenied
+    topics = fields.pop("topics", None)
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    if listed and organisation.listed_since is None:
+        organisation.listed_since = timezone.now()
+    if not listed:
+        organisation.listed_since = None
+    organisation.full_clean()
+    organisation.save()
+    if topics is not None:
+        organisation.topics.set(topics)
+    return organisation

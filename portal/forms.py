@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.fields import DateInput, MoneyField, QuantityField
 from applications.models import Application, CostCategory, DocumentKind, FundingStatus
-from organisations.models import LegalForm, Organisation, Seat
+from organisations.models import LegalForm, Organisation, Seat, Topic
 
 
 class ProjectForm(forms.ModelForm):
@@ -159,6 +159,43 @@ class AnswerForm(ConfirmSubmissionForm):
         error_messages={"required": _("Write a short answer for the office.")},
     )
     field_order = ["answer", "confirm"]
+
+
+class OrganisationProfileForm(forms.ModelForm):
+    listed = forms.BooleanField(
+        label=_("Show our organisation in the public directory"),
+        required=False,
+        help_text=_(
+            "With name, description, topics, languages, district and contact. Members are never shown. You can "
+            "take this back at any time; the entry disappears at once."
+        ),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "description",
+            "topics",
+            "languages",
+            "district",
+            "street",
+            "postcode",
+            "city",
+            "email",
+            "phone",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "topics": forms.CheckboxSelectMultiple}
+
+
+class DirectorySearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, language or district"))
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label=_("all topics")
+    )
+    seat = forms.ChoiceField(
+        label=_("Where"), choices=[("", _("Bremen and Bremerhaven"))] + Seat.choices, required=False
+    )
 
 
 class OrganisationForm(forms.ModelForm):

@@ -35,18 +35,20 @@ from applications.services import (
     may_request_early_start,
 )
 from applications.uploads import too_large_message
-from organisations.selectors import acting_organisation, is_representative
-from organisations.services import acting_organisation_choose, organisation_create
+from organisations.selectors import acting_organisation, directory, is_representative
+from organisations.services import acting_organisation_choose, organisation_create, organisation_profile_update
 from portal.forms import (
     AccessibilityFeedbackForm,
     AnswerForm,
     ConfirmSubmissionForm,
     CostLineFormSet,
+    DirectorySearchForm,
     DocumentForm,
     EarlyStartForm,
     EligibilityCheckForm,
     FinancingForm,
     OrganisationForm,
+    OrganisationProfileForm,
     ProjectForm,
     ThirdPartyFormSet,
     WithdrawForm,
@@ -557,5 +559,36 @@ def accessibility(request):
         request,
         "portal/accessibility.html",
         {"form": form, "errors": error_list(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+def organisation_directory(request):
+    """Public: organisations that chose to be listed, searchable by name, language, district, topic and place."""
+    form = DirectorySearchForm(request.GET or None)
+    organisations = directory()
+    if form.is_valid():
+        data = form.cleaned_data
+        organisations = directory(query=data["q"], topic=data["topic"].pk if data["topic"] else None, seat=data["seat"])
+    return render(request, "portal/directory.html", {"form": form, "organisations": organisations[:200]})
+
+
+@login_required
+def organisation_profile(request):
+    """A representative edits the acting organisation's profile and its listing in the public directory."""
+    organisation = acting_organisation(request)
+    if organisation is None or not is_representative(request.user, organisation):
+        raise PermissionDenied(_("Only a representative of the organisation may edit its profile."))
+    form = OrganisationProfileForm(_posted(request), instance=organisation, initial={"listed": organisation.is_listed})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        listed = data.pop("listed")
+        organisation_profile_update(organisation=organisation, by=request.user, listed=listed, **data)
+        messages.success(request, _("The profile was saved."))
+        return redirect("portal:organisation_profile")
+    return render(
+        request,
+        "portal/organisation_profile.html",
+        {"form": form, "errors": error_list(form), "organisation": organisation},
         status=400 if form.errors else 200,
     )

@@ -19,8 +19,8 @@ def kern_field(field):
         attrs["aria-describedby"] = " ".join(described_by)
     if field.errors:
         attrs["aria-invalid"] = "true"
-    if isinstance(widget, forms.RadioSelect):
-        kind = "radio"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        kind = "radio"  # a group of choices in a fieldset, radios or checkboxes
     elif isinstance(widget, forms.CheckboxInput):
         kind = "checkbox"
         attrs["class"] = "kern-form-check__checkbox" + (" kern-form-check__checkbox--error" if field.errors else "")

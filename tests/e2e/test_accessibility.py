@@ -38,7 +38,7 @@ def test_public_and_applicant_pages_have_no_violations(new_page, alice, organisa
     submitted = ApplicationFactory(organisation=organisation, call=call, created_by=alice, title="Eingereicht")
     application_submit_and_start(application=submitted, by=alice)
     page = new_page()
-    for url in ["/", "/calls/", f"/calls/{call.pk}/", f"/calls/{call.pk}/check/", "/accounts/login/",
+    for url in ["/", "/calls/", f"/calls/{call.pk}/", f"/calls/{call.pk}/check/", "/accounts/login/", "/directory/",
                 "/accounts/signup/", "/accounts/password/reset/", "/does-not-exist/"]:  # fmt: skip
         check(page, url)
     check(page, f"/calls/{call.pk}/check/", post=lambda p: p.get_by_role("button", name="Prüfen").click())
@@ -48,7 +48,8 @@ def test_public_and_applicant_pages_have_no_violations(new_page, alice, organisa
                 f"/applications/{draft.pk}/edit/costs/", f"/applications/{draft.pk}/edit/financing/",
                 f"/applications/{draft.pk}/edit/documents/", f"/applications/{draft.pk}/submit/",
                 f"/applications/{draft.pk}/withdraw/", f"/applications/{draft.pk}/early-start/",
-                f"/applications/{submitted.pk}/", "/messages/", "/organisation/new/"]:  # fmt: skip
+                f"/applications/{submitted.pk}/", "/messages/", "/organisation/new/", "/organisation/profile/",
+                "/messages/settings/", "/accessibility/"]:  # fmt: skip
         check(page, url)
 
     def with_errors(p):
