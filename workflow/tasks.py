@@ -4,13 +4,14 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 from viewflow.fsm import TransitionNotAllowed
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from applications.services import decision_letter_create
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=6)
+@shared_task(autoretry_for=(OperationalError, FlowLockFailed), retry_backoff=True, retry_jitter=True, max_retries=6)
 def create_decision_letter(*, task_id: int) -> None:
     """Render and store the letter, then finish the process step. Safe to run twice."""
     task = Task.objects.filter(pk=task_id, status=STATUS.NEW).select_related("process").first()
