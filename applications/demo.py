@@ -199,6 +199,7 @@ def _programmes() -> None:
             ),
             who_may_apply_en="Migrant organisations, informal initiatives, individuals and religious communities.",
             financing_method=FinancingMethod.FIXED,
+            fixed_amount=Decimal("1500.00"),
             min_amount=Decimal("100.00"),
             max_amount=Decimal("3000.00"),
             informal_initiatives_may_apply=True,

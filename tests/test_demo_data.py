@@ -24,3 +24,9 @@ def test_the_demo_loads_twice_and_every_login_named_in_the_readme_works(client, 
     assert f"`{DEMO_PASSWORD}`" in readme
     for email in emails:
         assert client.login(username=email, password=DEMO_PASSWORD), email
+
+
+def test_the_demo_programmes_pass_the_admin_validation(db):
+    load_demo_data()
+    for programme in Programme.objects.all():
+        programme.full_clean()
