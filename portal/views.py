@@ -55,6 +55,7 @@ from portal.forms import (
 )
 from portal.history import public_history
 from portal.next_step import next_step
+from portal.progress import progress
 from portal.services import accessibility_feedback_send
 from workflow.services import (
     application_submit_and_start,
@@ -419,6 +420,7 @@ def application_detail(request, pk):
             "next": next_step(application),
             "letters": letters,
             "history": public_history(application),
+            "progress": progress(application),
             "may_withdraw": may_be_withdrawn(application) and is_representative(request.user, application.organisation),
             "early_starts": application.early_start_requests.all(),
             "may_request_early_start": may_request_early_start(application),

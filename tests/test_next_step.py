@@ -83,3 +83,17 @@ def test_the_dashboard_names_the_next_step_for_every_state(
     who, what = STATES[state]
     row = client.get("/").content.decode()
     assert f"<strong>{who}:</strong>" in row and what in row, state
+
+
+def test_the_progress_shows_the_flow_milestones_done_current_and_to_come(
+    client, alice, organisation, call, clerk, programme_admin, reviewer
+):
+    application = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
+    application_submit_and_start(application=application, by=alice)
+    confirm_complete(application, by=clerk)
+    client.force_login(alice)
+    page = client.get(f"/applications/{application.pk}/").content.decode()
+    assert page.count("progress__step--done") == 2  # submitted, checked
+    assert 'progress__step--current" aria-current="step"' in page
+    assert page.count("progress__step--todo") == 5
+    assert page.index("Eingereicht") < page.index("Auf Vollständigkeit geprüft") < page.index("Bescheid erlassen")

@@ -133,6 +133,19 @@ class FundingFlow(flow.Flow):
     )
     end = flow.End()
 
+    def milestones(self):
+        """The main stages of the procedure in order, as the applicant's progress bar shows them."""
+        return [
+            self.submit,
+            self.check_completeness,
+            self.assign_reviewers,
+            self.review_first,
+            self.propose,
+            self.approve,
+            self.create_letter,
+            self.end,
+        ]
+
     def start_for_application(self, activation, application):
         activation.process.application = application
 
