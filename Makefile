@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
-PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale_overrides/*/LC_MESSAGES/django.po)
 
 .PHONY: run test install lint format lock messages ci clean
 
@@ -37,7 +37,7 @@ $(STAMPS)/messages: $(PO_FILES) $(STAMPS)/python
 	@mkdir -p $(STAMPS) && touch $@
 
 messages: $(STAMPS)/python
-	$(BIN)/python manage.py makemessages -l de -l en -l tr -l ar -l ru -l uk --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --no-obsolete
+	$(BIN)/python manage.py makemessages -l de -l en -l tr -l ar -l ru -l uk --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=locale_overrides --no-obsolete
 
 lint: install
 	$(BIN)/ruff check .

@@ -137,7 +137,8 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("uk", _("Ukrainian")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogues first, then formal-address ("Sie") overrides of django-allauth's German, then the apps' own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True

@@ -104,3 +104,12 @@ def test_every_interface_language_is_served_with_its_direction(client, db, langu
     page = client.get("/calls/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in page
     assert text in page.lower()
+
+
+def test_the_account_pages_address_people_formally_in_german(client, db):
+    page = client.get("/accounts/login/").content.decode()
+    assert "Sie" in page
+    for informal in ("Du hast", " dein ", " dich ", "Gib deine"):
+        assert informal not in page, informal
+    reset = client.get("/accounts/password/reset/").content.decode()
+    assert "Geben Sie Ihre E-Mail-Adresse" in reset or "Ihre E-Mail-Adresse" in reset
