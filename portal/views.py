@@ -20,6 +20,7 @@ from applications.assessment import (
     required_documents_for,
     third_party_total,
 )
+from applications.downloads import document_response
 from applications.errors import ApplicationError, NotAllowed
 from applications.models import EDITABLE_STATUSES, ApplicationStatus, Call
 from applications.services import (
@@ -322,12 +323,7 @@ def document_download(request, pk):
     document = application_selectors.documents_for_member(request.user).filter(pk=pk).first()
     if document is None:
         raise Http404
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return document_response(document)
 
 
 @login_required

@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from applications.fields import DateInput, MoneyField
 from applications.models import DecisionOutcome
 
+
+def require_text_when(form, data, choice: str, value, text: str, message) -> None:
+    """A text field that becomes required for one answer of a choice (a reason for a refusal, and so on)."""
+    if data.get(choice) == value and not (data.get(text) or "").strip():
+        form.add_error(text, message)
+
+
 DATE_ERRORS = {"invalid": _("Enter a date, for example 31.03.2027.")}
 
 
@@ -39,8 +46,9 @@ class ProposalForm(forms.Form):
         data = super().clean()
         if data.get("outcome") == DecisionOutcome.APPROVE and not data.get("amount"):
             self.add_error("amount", _("Enter the amount to grant."))
-        if data.get("outcome") == DecisionOutcome.REJECT and not (data.get("reasons") or "").strip():
-            self.add_error("reasons", _("A rejection must state its reasons."))
+        require_text_when(
+            self, data, "outcome", DecisionOutcome.REJECT, "reasons", _("A rejection must state its reasons.")
+        )
         return data
 
 
@@ -61,8 +69,7 @@ class ApprovalForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("action") == self.SEND_BACK and not (data.get("comment") or "").strip():
-            self.add_error("comment", _("Say why you send the proposal back."))
+        require_text_when(self, data, "action", self.SEND_BACK, "comment", _("Say why you send the proposal back."))
         return data
 
 
@@ -181,8 +188,9 @@ class ConflictForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("declaration") == self.CONFLICT and not (data.get("conflict_note") or "").strip():
-            self.add_error("conflict_note", _("Say briefly what the conflict is."))
+        require_text_when(
+            self, data, "declaration", self.CONFLICT, "conflict_note", _("Say briefly what the conflict is.")
+        )
         return data
 
 
@@ -226,8 +234,9 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("double_funding") == "yes" and not (data.get("double_funding_note") or "").strip():
-            self.add_error("double_funding_note", _("Describe the signs of double funding."))
+        require_text_when(
+            self, data, "double_funding", "yes", "double_funding_note", _("Describe the signs of double funding.")
+        )
         return data
 
     def scores(self):
@@ -251,6 +260,12 @@ class EarlyStartDecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == self.REFUSE and not (data.get("note") or "").strip():
-            self.add_error("note", _("Give the reason for the refusal; the organisation reads it."))
+        require_text_when(
+            self,
+            data,
+            "decision",
+            self.REFUSE,
+            "note",
+            _("Give the reason for the refusal; the organisation reads it."),
+        )
         return data

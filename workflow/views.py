@@ -187,18 +187,11 @@ class ApplicationView(LoginRequiredMixin, View):
 
 class DocumentView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        from django.http import FileResponse
-
+        from applications.downloads import document_response
         from applications.selectors import documents_for_staff
 
         require_staff(request.user)
-        document = get_object_or_404(documents_for_staff(request.user), pk=pk)
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return document_response(get_object_or_404(documents_for_staff(request.user), pk=pk))
 
 
 class CancelView(ApplicationView):
