@@ -95,6 +95,16 @@ class Programme(models.Model):
     reviewers_required = models.PositiveSmallIntegerField(
         _("reviews per application"), choices=[(1, "1"), (2, "2")], default=1
     )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="staffed_programmes",
+        verbose_name=_("programme team"),
+        help_text=_(
+            "Staff who work on this programme. Staff in no programme team work on every programme; "
+            "staff in one or more teams see only those programmes."
+        ),
+    )
     legal_remedy = models.TextField(
         _("instructions on legal remedies (Rechtsbehelfsbelehrung)"),
         help_text=_("Printed on every decision letter of this programme. German, legally binding."),
