@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from applications.models import Application, ApplicationStatus, Call, DecisionLetter, Document
+from applications.models import Application, ApplicationStatus, Call, DecisionLetter, Document, Programme
 from organisations.selectors import organisations_for_user
 
 
@@ -38,12 +38,31 @@ OFFICE_PERMISSIONS = (
 )
 
 
+def programme_scope(user) -> QuerySet[Programme] | None:
+    """The programmes a staff member works on: those of their programme teams, or None for office-wide staff
+    (in no team), who work on every programme."""
+    teams = Programme.objects.filter(staff=user)
+    limited = getattr(user, "_in_programme_team", None)
+    if limited is None:  # asked once per request (the user object lives as long as the request)
+        limited = user._in_programme_team = teams.exists()
+    return teams if limited else None
+
+
+def programmes_for_staff(user) -> QuerySet[Programme]:
+    scope = programme_scope(user)
+    return Programme.objects.all() if scope is None else scope
+
+
 def applications_for_staff(user) -> QuerySet[Application]:
-    """Submitted applications for the office. Reviewers see only those they review, and only after declaring
-    that they have no conflict of interest. Drafts are the organisation's own."""
+    """Submitted applications for the office, within the staff member's programmes. Reviewers see only those
+    they review, and only after declaring that they have no conflict of interest. Drafts are the organisation's
+    own."""
     submitted = Application.objects.exclude(status=ApplicationStatus.DRAFT).select_related(
         "organisation", "call__programme"
     )
+    scope = programme_scope(user)
+    if scope is not None:
+        submitted = submitted.filter(call__programme__in=scope)
     if any(user.has_perm(permission) for permission in OFFICE_PERMISSIONS):
         return submitted
     if user.has_perm("applications.review_application"):

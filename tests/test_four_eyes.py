@@ -50,7 +50,7 @@ def test_the_flow_permission_refuses_the_proposer(proposed, clerk_and_approver, 
 
 def test_the_task_list_tells_the_proposer_why_they_cannot_approve(client, proposed, clerk_and_approver):
     client.force_login(clerk_and_approver)
-    page = client.get("/staff/").content.decode()
+    page = client.get("/staff/queue/").content.decode()
     task = open_task(proposed, FundingFlow.approve)
     assert f"/staff/tasks/{task.pk}/" not in page
     assert "Eine zweite Person muss sie freigeben" in page or "second person must approve" in page

@@ -2,6 +2,7 @@
 application is shown, scores per criterion, two reviews in parallel, and the clerk sees averages and spread."""
 
 import pytest
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from applications.models import Review
@@ -86,7 +87,8 @@ def test_two_reviews_run_in_parallel_and_the_decision_waits_for_both(
 
     review(in_review, by=reviewer, slot=1, score=5)
     client.force_login(clerk)
-    assert "Entscheidung vorschlagen" not in client.get("/staff/").content.decode()
+    assert not Task.objects.filter(process__fundingprocess__application=in_review, flow_task=FundingFlow.propose)
+    assert "Entscheidung vorschlagen</a>" not in client.get("/staff/queue/").content.decode()
 
     review(in_review, by=second_reviewer, slot=2, score=2)
     task = open_task(in_review, FundingFlow.propose)

@@ -269,3 +269,80 @@ class EarlyStartDecisionForm(forms.Form):
             _("Give the reason for the refusal; the organisation reads it."),
         )
         return data
+
+
+class WorklistFilterForm(forms.Form):
+    """The filters above every work list (a GET form; each invalid value gets its message, the rest apply)."""
+
+    DUE_CHOICES = [("", _("any")), ("overdue", _("overdue")), ("soon", _("overdue or due within 3 days"))]
+    SORT_CHOICES = [("due", _("deadline, most urgent first")), ("newest", _("newest first"))]
+
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, required=False, empty_label=_("all"))
+    call = forms.ModelChoiceField(label=_("Call"), queryset=None, required=False, empty_label=_("all"))
+    step = forms.ChoiceField(label=_("Step"), required=False)
+    due = forms.ChoiceField(label=_("Deadline"), choices=DUE_CHOICES, required=False)
+    organisation = forms.CharField(label=_("Organisation name contains"), required=False, max_length=100)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, data=None, *, programmes, **kwargs):
+        from applications.models import Call
+        from workflow.worklists import STEPS
+
+        super().__init__(data, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["call"].queryset = Call.objects.filter(programme__in=programmes).select_related("programme")
+        self.fields["step"].choices = [("", _("all"))] + [(name, node.task_title) for name, node in STEPS.items()]
+
+    def task_filter(self):
+        """The filter from the valid fields; invalid ones are left out (and shown with their message)."""
+        from workflow.worklists import TaskFilter
+
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return TaskFilter(
+            programme=data.get("programme"),
+            call=data.get("call"),
+            step=data.get("step") or "",
+            due=data.get("due") or "",
+            organisation=(data.get("organisation") or "").strip(),
+            sort=data.get("sort") or "due",
+        )
+
+
+class IdListField(forms.Field):
+    """The ids of the rows ticked in a list (which of them the user may act on is the service's business)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            return sorted({int(item) for item in value or []})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Select tasks from the list.")) from None
+
+
+class TaskSelectionForm(forms.Form):
+    """The tasks ticked in a work list for a batch action."""
+
+    tasks = IdListField(label=_("Tasks"), error_messages={"required": _("Select at least one task.")})
+
+
+class BatchReviewersForm(TaskSelectionForm):
+    reviewer_1 = ReviewerField(label=_("Reviewer 1"), queryset=None)
+    reviewer_2 = ReviewerField(
+        label=_("Reviewer 2"), queryset=None, required=False, help_text=_("For programmes that need two reviews.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer_1"].queryset = reviewer_choices()
+        self.fields["reviewer_2"].queryset = reviewer_choices()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reviewer_1") and data.get("reviewer_1") == data.get("reviewer_2"):
+            self.add_error("reviewer_2", _("Choose two different reviewers."))
+        return data
+
+    def reviewers(self) -> list:
+        return [r for r in (self.cleaned_data.get("reviewer_1"), self.cleaned_data.get("reviewer_2")) if r]

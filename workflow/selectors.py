@@ -5,7 +5,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflow.flows import EarlyStartFlow, FundingFlow
-from workflow.models import EarlyStartProcess, FundingProcess
+from workflow.models import FundingProcess
 
 STAFF_NODES = (
     FundingFlow.check_completeness,
@@ -22,38 +22,24 @@ STAFF_NODES = (
 
 
 def staff_tasks(user) -> QuerySet[Task]:
-    """Open human tasks this user holds or may take (by the permissions of their staff role)."""
+    """Open human tasks this user holds or may take (by the permissions of their staff role), within the
+    programmes they work on."""
+    from applications.selectors import programme_scope
+
     permissions = [perm for perm in {node._owner_permission for node in STAFF_NODES} if perm and user.has_perm(perm)]
-    return (
+    tasks = (
         Task.objects.filter(flow_task__in=STAFF_NODES, status__in=[STATUS.NEW, STATUS.ASSIGNED])
         .filter(Q(owner=user) | Q(owner__isnull=True, owner_permission__in=permissions))
         .select_related("process", "owner")
         .order_by("created")
     )
-
-
-def staff_task_rows(user) -> list[dict]:
-    """The task list with each task's application and whether this user may act on it."""
-    tasks = list(staff_tasks(user)[:200])
-    ids = [t.process_id for t in tasks]
-    related = ("application__organisation", "application__call__programme")
-    by_id = {p.pk: p for p in FundingProcess.objects.filter(pk__in=ids).select_related(*related)}
-    early = EarlyStartProcess.objects.filter(pk__in=ids).select_related(*(f"request__{r}" for r in related))
-    by_id.update({p.pk: p.request for p in early})
-    rows = []
-    for task in tasks:
-        process = by_id[task.process_id]
-        node = task.flow_task
-        excluded = getattr(node, "is_excluded", None)
-        rows.append(
-            {
-                "task": task,
-                "application": process.application,
-                "title": node.task_title,
-                "blocked_by_four_eyes": bool(excluded and excluded(user, task)),
-            }
+    scope = programme_scope(user)
+    if scope is not None:
+        tasks = tasks.filter(
+            Q(process__fundingprocess__application__call__programme__in=scope)
+            | Q(process__earlystartprocess__request__application__call__programme__in=scope)
         )
-    return rows
+    return tasks
 
 
 def open_staff_task_exists(task_id: int) -> bool:

@@ -140,3 +140,54 @@ def items_extend_and_tell(*, application: Application, by, deadline):
     request = items_deadline_extend(application=application, by=by, deadline=deadline)
     tell_organisation(application, "items_requested", message=request.message, deadline=request.deadline.isoformat())
     return request
+
+
+def tasks_take(*, tasks: list[Task], by) -> int:
+    """Take several free tasks at once (each under its flow's lock); returns how many were taken.
+
+    Tasks someone else took meanwhile, or that four eyes keep from this user, are left as they are.
+    """
+    taken = 0
+    for task in tasks:
+        node = task.flow_task
+        try:
+            with node.flow_class.lock(task.process_id):
+                task.refresh_from_db()
+                if task.status != STATUS.NEW or task.owner_id is not None or not node.can_assign(by, task):
+                    continue
+                node.activation_class(task).assign(by)
+                taken += 1
+        except FlowLockFailed:
+            continue
+    return taken
+
+
+def reviewers_assign_many(*, tasks: list[Task], by, reviewers: list) -> list[tuple[Application, str | None]]:
+    """Name the same reviewer(s) for several applications: each gets as many as its programme asks for.
+
+    Returns each application with None when it worked, or the reason it did not; one failure stops no other.
+    """
+    from applications.errors import ApplicationError
+    from applications.services import reviewers_assign
+
+    results = []
+    for task in tasks:
+        application = task.process.coerced.application
+        needed = application.call.programme.reviewers_required
+        chosen = reviewers[:needed]
+        if len(chosen) < needed:
+            results.append((application, _("This programme needs %(count)s reviewers.") % {"count": needed}))
+            continue
+        try:
+            task_complete(
+                task=task,
+                by=by,
+                action=lambda process, chosen=chosen: reviewers_assign(
+                    application=process.application, by=by, reviewers=chosen
+                ),
+            )
+        except (ApplicationError, TaskUnavailable) as error:
+            results.append((application, error.message))
+        else:
+            results.append((application, None))
+    return results

@@ -4,7 +4,12 @@ from workflow import views
 
 app_name = "workflow"
 urlpatterns = [
-    path("", views.TaskListView.as_view(), name="tasks"),
+    path("", views.WorklistView.as_view(which="inbox"), name="tasks"),
+    path("queue/", views.WorklistView.as_view(which="queue"), name="queue"),
+    path("done/", views.WorklistView.as_view(which="done"), name="done"),
+    path("<str:which>/export.<str:fmt>", views.WorklistExportView.as_view(), name="export"),
+    path("queue/take/", views.BatchTakeView.as_view(), name="batch_take"),
+    path("assign-reviewers/", views.BatchReviewersView.as_view(), name="batch_reviewers"),
     path("tasks/<int:task_id>/", views.TaskView.as_view(), name="task"),
     path("applications/<int:pk>/", views.ApplicationView.as_view(), name="application"),
     path("documents/<int:pk>/", views.DocumentView.as_view(), name="document"),

@@ -27,6 +27,7 @@ from applications.services import (
 from workflow.forms import (
     ApprovalForm,
     AssignReviewersForm,
+    BatchReviewersForm,
     CancelForm,
     CompletenessForm,
     ConflictForm,
@@ -35,6 +36,8 @@ from workflow.forms import (
     ProposalForm,
     ReassignReviewerForm,
     ReviewForm,
+    TaskSelectionForm,
+    WorklistFilterForm,
 )
 
 STAFF_PERMISSIONS = (
@@ -50,12 +53,146 @@ def require_staff(user) -> None:
         raise PermissionDenied
 
 
-class TaskListView(LoginRequiredMixin, View):
-    def get(self, request):
-        from workflow.selectors import staff_task_rows
+class WorklistView(LoginRequiredMixin, View):
+    """Inbox, queue and done: filtered, sorted by deadline, 50 tasks a page, with batch actions and exports."""
+
+    which = "inbox"
+    per_page = 50
+
+    def setup_lists(self, request):
+        from applications.selectors import programmes_for_staff
+        from workflow.worklists import task_list
 
         require_staff(request.user)
-        return render(request, "workflow/task_list.html", {"rows": staff_task_rows(request.user)})
+        form = WorklistFilterForm(request.GET or None, programmes=programmes_for_staff(request.user))
+        return form, task_list(request.user, self.which, form.task_filter())
+
+    def get(self, request):
+        from django.core.paginator import Paginator
+
+        from workflow.worklists import list_counts, task_rows
+
+        form, tasks = self.setup_lists(request)
+        page = Paginator(tasks, self.per_page).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        step = form.cleaned_data.get("step") if form.is_bound and form.is_valid() else ""
+        may_assign = step == "assign_reviewers" and request.user.has_perm("applications.assign_reviewers")
+        context = {
+            "which": self.which,
+            "form": form,
+            "page": page,
+            "rows": task_rows(request.user, list(page.object_list)),
+            "counts": list_counts(request.user, {} if request.GET else {self.which: page.paginator.count}),
+            "query": query.urlencode(),
+            "batch_take": self.which == "queue",
+            "batch_reviewers": BatchReviewersForm() if may_assign and self.which != "done" else None,
+        }
+        return render(request, "workflow/task_list.html", context, status=400 if form.errors else 200)
+
+
+class WorklistExportView(WorklistView):
+    """The filtered list as CSV or XLSX: every row, not only the page on screen."""
+
+    chunk = 2000
+
+    def get(self, request, which, fmt):
+        from django.utils import timezone
+
+        from applications.spreadsheets import csv_response, xlsx_response
+        from workflow.worklists import LISTS
+
+        if which not in LISTS or fmt not in ("csv", "xlsx"):
+            raise Http404
+        self.which = which
+        _form, tasks = self.setup_lists(request)
+        header = [_("Reference"), _("Application"), _("Organisation"), _("Programme"), _("Call"), _("Step"),
+                  _("Created"), _("Due"), _("Finished"), _("Held by"), _("Requested grant (EUR)")]  # fmt: skip
+        name = f"{self.which}-{timezone.localdate():%Y-%m-%d}"
+        if fmt == "xlsx":
+            return xlsx_response(name, header, self.rows(request.user, tasks), title=str(_("Tasks")))
+        return csv_response(name, header, self.rows(request.user, tasks))
+
+    def rows(self, user, tasks):
+        from workflow.worklists import task_rows
+
+        tasks = tasks.select_related("owner")
+        last = 0
+        while True:
+            # Pages by position in the (stable, pk-tie-broken) order, a chunk of rows per three queries.
+            batch = list(tasks[last : last + self.chunk])
+            if not batch:
+                return
+            for row in task_rows(user, batch):
+                application, task = row["application"], row["task"]
+                yield [application.reference, application.title, application.organisation.name,
+                       application.call.programme.title, application.call.title, str(row["title"]), task.created,
+                       row["due"], task.finished, str(task.owner or ""), application.requested_amount]  # fmt: skip
+            last += self.chunk
+
+
+def _back_to_list(request, default="workflow:tasks"):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith("/staff/"):
+        return redirect(target)
+    return redirect(default)
+
+
+class BatchTakeView(LoginRequiredMixin, View):
+    def post(self, request):
+        from workflow.services import tasks_take
+        from workflow.worklists import QUEUE, task_list
+
+        require_staff(request.user)
+        form = TaskSelectionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form.errors["tasks"][0])
+            return _back_to_list(request, "workflow:queue")
+        tasks = list(task_list(request.user, QUEUE).filter(pk__in=form.cleaned_data["tasks"]))
+        taken = tasks_take(tasks=tasks, by=request.user)
+        skipped = len(form.cleaned_data["tasks"]) - taken
+        messages.success(request, _("You took %(count)s tasks; they are in your inbox.") % {"count": taken})
+        if skipped:
+            messages.warning(
+                request,
+                _("%(count)s tasks could not be taken: someone else took them, or you may not.") % {"count": skipped},
+            )
+        return _back_to_list(request, "workflow:queue")
+
+
+class BatchReviewersView(LoginRequiredMixin, View):
+    def post(self, request):
+        from workflow.flows import FundingFlow
+        from workflow.services import reviewers_assign_many
+        from workflow.worklists import INBOX, QUEUE, task_list
+
+        require_staff(request.user)
+        if not request.user.has_perm("applications.assign_reviewers"):
+            raise PermissionDenied
+        form = BatchReviewersForm(request.POST)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
+            return _back_to_list(request)
+        ids = form.cleaned_data["tasks"]
+        tasks = [
+            task
+            for which in (INBOX, QUEUE)
+            for task in task_list(request.user, which).filter(pk__in=ids, flow_task=FundingFlow.assign_reviewers)
+        ]
+        results = reviewers_assign_many(tasks=tasks, by=request.user, reviewers=form.reviewers())
+        done = [application for application, error in results if error is None]
+        if done:
+            messages.success(request, _("Reviewers were assigned to %(count)s applications.") % {"count": len(done)})
+        for application, error in results:
+            if error is not None:
+                messages.error(request, f"{application.reference}: {error}")
+        if len(tasks) < len(ids):
+            messages.warning(request, _("Some selected tasks were no longer open for you."))
+        return _back_to_list(request)
 
 
 class TaskView(LoginRequiredMixin, View):
