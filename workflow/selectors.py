@@ -72,3 +72,16 @@ def open_organisation_task(application) -> Task | None:
     return Task.objects.filter(
         process=process, flow_task=FundingFlow.answer_request, status__in=[STATUS.NEW, STATUS.ASSIGNED]
     ).first()
+
+
+def open_tasks(application) -> QuerySet[Task]:
+    """Every open human task of the application's funding process (two while reviews run in parallel)."""
+    return (
+        Task.objects.filter(
+            process__fundingprocess__application=application,
+            flow_task_type="HUMAN",
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        )
+        .select_related("owner")
+        .order_by("created")
+    )

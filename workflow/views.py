@@ -310,13 +310,29 @@ class ApplicationView(LoginRequiredMixin, View):
         return render(request, "workflow/application.html", self.context(request, application))
 
     def context(self, request, application, form=None):
-        letters = [d.letter for d in application.decisions.select_related("letter") if hasattr(d, "letter")]
+        from applications.assessment import grant_calculation, review_summary
+        from applications.models import EventKind
+        from applications.selectors import OFFICE_PERMISSIONS
+        from workflow.selectors import open_tasks
+
+        decisions = list(application.decisions.select_related("proposed_by", "approved_by", "letter"))
         may_cancel = application.status in OPEN_STATUSES and request.user.has_perm("applications.cancel_application")
+        events = list(application.events.select_related("actor"))
+        office = any(request.user.has_perm(permission) for permission in OFFICE_PERMISSIONS)
+        confirmed = [e for e in events if e.kind == EventKind.COMPLETENESS_CONFIRMED]
         return {
             "application": application,
-            "decisions": application.decisions.select_related("proposed_by", "approved_by"),
-            "letters": letters,
-            "events": application.events.select_related("actor"),
+            "open_tasks": open_tasks(application),
+            "grant": grant_calculation(application),
+            "documents": application.documents.all(),
+            "checklist": application.call.programme.checklist.all(),
+            "completeness": confirmed[-1] if confirmed else None,
+            "requests": application.items_requests.select_related("requested_by", "answered_by"),
+            # Reviewers see the other reviews only through the office, so that no review leans on another.
+            "reviews": review_summary(application) if office else None,
+            "decisions": decisions,
+            "letters": [d.letter for d in decisions if hasattr(d, "letter")],
+            "events": events,
             "may_cancel": may_cancel,
             "cancel_form": form or (CancelForm() if may_cancel else None),
         }
@@ -328,7 +344,8 @@ class DocumentView(LoginRequiredMixin, View):
         from applications.selectors import documents_for_staff
 
         require_staff(request.user)
-        return document_response(get_object_or_404(documents_for_staff(request.user), pk=pk))
+        document = get_object_or_404(documents_for_staff(request.user), pk=pk)
+        return document_response(document, inline=request.GET.get("view") == "1")
 
 
 class CancelView(ApplicationView):
