@@ -47,7 +47,16 @@ def open_staff_task_exists(task_id: int) -> bool:
 
 
 def open_task_for_staff(user, task_id: int) -> Task | None:
-    return staff_tasks(user).filter(pk=task_id).first()
+    """The open task with its process already of the flow's own class, with the application, call and programme
+    loaded alongside (one query instead of one per relation)."""
+    task = staff_tasks(user).filter(pk=task_id).first()
+    if task is not None:
+        process_class = task.flow_task.flow_class.process_class
+        application = "application" if process_class is FundingProcess else "request__application"
+        task.process = process_class.objects.select_related(
+            f"{application}__call__programme", f"{application}__organisation"
+        ).get(pk=task.process_id)
+    return task
 
 
 def current_step(application) -> dict | None:

@@ -33,7 +33,10 @@ def task_complete(*, task: Task, by, action: Callable[[object], object]):
     node = task.flow_task
     try:
         with node.flow_class.lock(task.process_id):
-            task.refresh_from_db()
+            # Re-read what others may have changed before the lock; the process's related rows loaded by the
+            # page (application, call, programme) stay cached, and the application is re-read by the service.
+            task.refresh_from_db(fields=["status", "owner", "assigned", "started", "finished"])
+            task.process.refresh_from_db(fields=["status", "finished", "data"])
             if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
                 raise TaskUnavailable()
             activation = node.activation_class(task)
