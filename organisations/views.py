@@ -34,6 +34,7 @@ from organisations.services import (
     person,
     user_language_set,
 )
+from organisations.templatetags.addresses import breakable
 
 
 @require_POST
@@ -92,9 +93,11 @@ def invite(request):
         try:
             invitation = invitation_send(organisation=organisation, by=request.user, **form.cleaned_data)
         except MembershipError as error:
-            form.add_error(error.field, error.message)
+            form.add_error(error.field, breakable(error.message))
         else:
-            messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, breakable(_("An invitation was sent to %(email)s.") % {"email": invitation.email})
+            )
             return redirect("organisations:members")
     return _members_page(request, organisation, form, status=400)
 
@@ -120,12 +123,14 @@ def member_role(request, pk):
     try:
         membership = membership_role_change(membership=membership, role=form.cleaned_data["role"], by=request.user)
     except MembershipError as error:
-        messages.error(request, error.message)
+        messages.error(request, breakable(error.message))
     else:
         messages.success(
             request,
-            _("%(person)s now has the role: %(role)s.")
-            % {"person": person(membership.user), "role": membership.get_role_display()},
+            breakable(
+                _("%(person)s now has the role: %(role)s.")
+                % {"person": person(membership.user), "role": membership.get_role_display()}
+            ),
         )
     return redirect("organisations:members")
 
@@ -142,7 +147,9 @@ def member_remove(request, pk):
         except MembershipError as refusal:
             error = refusal.message
         else:
-            messages.success(request, _("%(person)s is no longer a member.") % {"person": person(membership.user)})
+            messages.success(
+                request, breakable(_("%(person)s is no longer a member.") % {"person": person(membership.user)})
+            )
             return redirect("organisations:members")
     return render(
         request,
@@ -181,9 +188,11 @@ def invitation_withdraw(request, pk):
     try:
         invitation_revoke(invitation=invitation, by=request.user)
     except MembershipError as error:
-        messages.error(request, error.message)
+        messages.error(request, breakable(error.message))
     else:
-        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+        messages.success(
+            request, breakable(_("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+        )
     return redirect("organisations:members")
 
 
@@ -231,5 +240,7 @@ def invitation(request, token):
             )
             return redirect("organisations:members")
     if refusal is not None:
+        if refusal.code == "already_member":  # the link to the members page shows this organisation
+            acting_organisation_choose(request=request, organisation_id=invitation.organisation_id)
         return _problem(request, refusal.code, refusal.message, invitation)
     return render(request, "organisations/invitation.html", {"invitation": invitation})
