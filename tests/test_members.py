@@ -425,3 +425,16 @@ def test_a_lost_invitation_mail_is_sent_by_the_sweep_once(client, alice):
     assert Invitation.objects.get().mail_status == InvitationMail.SENT
     assert invitation_mail_sweep() == 0
     assert len(mail.outbox) == 1
+
+
+def test_someone_who_joined_meanwhile_is_told_so_and_nothing_changes(client, alice, organisation, dana, invite):
+    client.force_login(alice)
+    invite("dana.yilmaz@example.org", role="representative")
+    MembershipFactory(user=dana, organisation=organisation, role=MembershipRole.MEMBER)
+
+    client.force_login(dana)
+    response = client.post(link_in(mail.outbox[0]))
+    assert response.status_code == 200
+    assert said("You are already a member of this organisation.") in page_of(response)
+    assert Membership.objects.get(user=dana, organisation=organisation).role == MembershipRole.MEMBER
+    assert Invitation.objects.get().accepted_at is None
