@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Membership, Organisation, Topic, User
+from organisations.models import Invitation, Membership, Organisation, OrganisationEvent, Topic, User
 
 
 @admin.register(User)
@@ -33,3 +33,35 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Topic)
+
+
+@admin.register(OrganisationEvent)
+class OrganisationEventAdmin(admin.ModelAdmin):
+    """The history of membership changes, for staff: read only."""
+
+    list_display = ["created", "organisation", "kind", "actor_name", "subject_name", "role"]
+    list_filter = ["kind"]
+    search_fields = ["organisation__name", "actor_name", "subject_name"]
+    list_select_related = ["organisation"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "created", "expires", "accepted_at", "revoked_at", "mail_status"]
+    list_filter = ["role", "mail_status"]
+    search_fields = ["email", "organisation__name"]
+    # The secret of the link stays out of sight, even for staff.
+    readonly_fields = [f.name for f in Invitation._meta.fields if f.name not in ("id", "secret")]
+    exclude = ["secret"]
+
+    def has_add_permission(self, request):
+        return False

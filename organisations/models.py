@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -143,3 +144,113 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+INVITATION_VALIDITY_DAYS = 14
+
+
+class InvitationMail(models.TextChoices):
+    """Where the invitation's e-mail stands: the invitation row is its own outbox (its address may have no account)."""
+
+    PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("not sent: the invitation was closed first")
+
+
+class Invitation(models.Model):
+    """A representative invites someone by e-mail; the link in the e-mail lets the owner of that address join.
+
+    The link carries the row's id and `secret`, signed with the site's secret key, so a link can be rendered again
+    by the worker that sends it, and a link cannot be made up from what the database holds. Inviting the same
+    address again renews the row with a new secret, which invalidates the old link.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    language = models.CharField(_("language of the e-mail"), max_length=10, choices=settings.LANGUAGES)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    secret = models.CharField(max_length=64, editable=False)
+    created = models.DateTimeField(_("invited"), default=timezone.now)
+    expires = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mail_status = models.CharField(
+        _("e-mail"), max_length=10, choices=InvitationMail.choices, default=InvitationMail.PENDING
+    )
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    mail_claimed_at = models.DateTimeField(null=True, blank=True)
+    mail_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            # One open invitation per address and organisation: inviting again renews it.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_address",
+            )
+        ]
+        indexes = [models.Index(fields=["mail_status", "created"], name="invitation_outbox")]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class OrganisationEventKind(models.TextChoices):
+    INVITED = "invited", _("invited")
+    INVITATION_REVOKED = "invitation_revoked", _("invitation revoked")
+    JOINED = "joined", _("joined")
+    ROLE_CHANGED = "role_changed", _("role changed")
+    REMOVED = "removed", _("removed")
+    LEFT = "left", _("left")
+
+
+class OrganisationEvent(models.Model):
+    """Who changed the organisation's members, and when: shown to its representatives and to staff."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what happened"), max_length=20, choices=OrganisationEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Names and addresses as they were, so the history stays readable when an account is deleted.
+    actor_name = models.CharField(_("by"), max_length=300, blank=True)
+    subject_name = models.CharField(_("concerning"), max_length=300, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, blank=True)
+    created = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("membership change")
+        verbose_name_plural = _("membership changes")
+        indexes = [models.Index(fields=["organisation", "-created"], name="organisation_history")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject_name} ({self.organisation})"
