@@ -81,7 +81,7 @@ def test_a_card_says_the_deadline_the_largest_grant_and_who_may_apply_in_one_lin
     deadline = timezone.localtime(timezone.now() + timedelta(days=60))
     assert f"Apply by {deadline:%B} {deadline.day}, {deadline.year}, {deadline:%H:%M}." in page
     assert "Grant: up to 15,000.00 EUR" in page
-    assert "Who may apply: Registered association (e.V.) · The city of Bremen only" in page
+    assert "Open to: Registered association (e.V.) · The city of Bremen only" in page
 
 
 def test_an_unpublished_offer_is_never_shown(client, db):
