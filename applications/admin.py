@@ -28,6 +28,7 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = "__all__"  # noqa: DJ007 (the admin lays out the fields)
+        widgets = {"topics": forms.CheckboxSelectMultiple}
 
 
 class RequiredDocumentForm(forms.ModelForm):

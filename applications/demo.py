@@ -1,4 +1,4 @@
-"""Demo data: Bremen's two programmes, three organisations and one user per role. Safe to load twice."""
+"""Demo data: Bremen's two programmes, support offers, three organisations and one user per role. Safe to load twice."""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -206,6 +206,8 @@ def _programmes() -> None:
             legal_remedy=LEGAL_REMEDY,
         ),
     )
+    projekt.topics.add(*Topic.objects.filter(name__in=["Bildung", "Empowerment", "Sprache"]))
+    stadtteilfonds.topics.add(*Topic.objects.filter(name__in=["Nachbarschaft", "Kultur", "Eltern und Familie"]))
     now = timezone.now()
     closes = next_cut_off(timezone.localdate())
     Call.objects.get_or_create(
@@ -246,10 +248,117 @@ def _procedure(programme: Programme, *, reviewers: int, documents: list[tuple[st
         RequiredDocument.objects.get_or_create(programme=programme, kind=kind, legal_form=legal_form)
 
 
+def _offers() -> None:
+    """Support that is not money: advice, training and networking for the public catalogue."""
+    from catalogue.models import Offer, OfferKind
+
+    today = timezone.localdate()
+    topics = {name: Topic.objects.get_or_create(name=name)[0] for name in ["Vereinsarbeit", "Vernetzung"]}
+    offers = [
+        dict(
+            kind=OfferKind.ADVICE,
+            title_de="Beratung zur Antragstellung",
+            title_en="Advice on applying for funding",
+            description_de=(
+                "Sie haben eine Projektidee und wissen nicht, welches Förderprogramm passt? Wir beraten Sie "
+                "persönlich oder am Telefon: welche Förderung es gibt, wie Sie den Kosten- und Finanzierungsplan "
+                "aufstellen und welche Unterlagen Sie brauchen."
+            ),
+            description_en=(
+                "You have an idea for a project and do not know which programme fits? We advise you in person or "
+                "by phone: which funding exists, how to draw up the cost and financing plan, and which documents "
+                "you need."
+            ),
+            audience_de=(
+                "Migrant*innenorganisationen und Initiativen, auch ohne Rechtsform und ohne Erfahrung mit Anträgen."
+            ),
+            audience_en="Migrant organisations and initiatives, also without a legal form and without experience.",
+            schedule_de="Sprechstunde dienstags 10–13 Uhr und nach Vereinbarung",
+            schedule_en="Office hours Tuesdays 10:00–13:00 and by appointment",
+            languages=["de", "tr", "ar", "en"],
+            place="Bahnhofsplatz 29, 28195 Bremen, Raum 4.12",
+            contact_name="Selin Aksoy",
+            contact_email="foerderberatung@integration.bremen.example",
+            contact_phone="0421 361 00000",
+            topic_names=["Vereinsarbeit"],
+        ),
+        dict(
+            kind=OfferKind.TRAINING,
+            title_de="Buchführung für Vereine: Einnahmen, Ausgaben, Belege",
+            title_en="Bookkeeping for associations: income, spending, receipts",
+            description_de=(
+                "Zwei Samstage zur Kassenführung im Verein: Belege richtig sammeln, eine einfache Einnahmen- und "
+                "Ausgabenliste führen und den Verwendungsnachweis für eine Förderung vorbereiten."
+            ),
+            description_en=(
+                "Two Saturdays on keeping an association's accounts: collecting receipts properly, keeping a simple "
+                "list of income and spending, and preparing the proof of use for a grant."
+            ),
+            audience_de="Kassenwart*innen und Vorstände kleiner Vereine und Initiativen.",
+            audience_en="Treasurers and boards of small associations and initiatives.",
+            schedule_de="jeweils 10–15 Uhr",
+            schedule_en="10:00–15:00 on both days",
+            languages=["de", "ru", "uk"],
+            place="Bürgerhaus Gröpelingen, Liegnitzstraße 63, 28237 Bremen",
+            starts_on=today + timedelta(days=40),
+            ends_on=today + timedelta(days=47),
+            registration_deadline=today + timedelta(days=30),
+            contact_name="Jonas Brandt",
+            contact_email="qualifizierung@integration.bremen.example",
+            topic_names=["Vereinsarbeit", "Bildung"],
+        ),
+        dict(
+            kind=OfferKind.EVENT,
+            title_de="Vernetzungsabend der Migrant*innenorganisationen",
+            title_en="Networking evening of migrant organisations",
+            description_de=(
+                "Lernen Sie andere Organisationen und die Ansprechpersonen in der Verwaltung kennen. Mit kurzen "
+                "Vorstellungen, Gesprächen an Thementischen und einem kleinen Buffet."
+            ),
+            description_en=(
+                "Meet other organisations and the people to contact in the administration. With short "
+                "introductions, talks at topic tables and a small buffet."
+            ),
+            audience_de="Alle Migrant*innenorganisationen, Initiativen und Interessierte aus Bremen und Bremerhaven.",
+            audience_en="All migrant organisations, initiatives and anyone interested from Bremen and Bremerhaven.",
+            schedule_de="18–21 Uhr",
+            schedule_en="18:00–21:00",
+            languages=["de", "en", "ar", "uk", "tr"],
+            place="Kulturzentrum Lagerhaus, Schildstraße 12–19, 28203 Bremen",
+            starts_on=today + timedelta(days=21),
+            ends_on=today + timedelta(days=21),
+            registration_deadline=today + timedelta(days=14),
+            contact_name="Miriam Haddad",
+            contact_email="vernetzung@integration.bremen.example",
+            contact_phone="0421 361 00001",
+            topic_names=["Vernetzung", "Empowerment"],
+        ),
+        dict(
+            kind=OfferKind.TRAINING,
+            title_de="Workshop Öffentlichkeitsarbeit (in Planung)",
+            title_en="Workshop on public relations (being planned)",
+            description_de="Wie Ihr Verein mit Presse und sozialen Medien sichtbar wird. Termin folgt.",
+            description_en="How your association becomes visible in the press and on social media. Date to follow.",
+            audience_de="Vereine und Initiativen.",
+            audience_en="Associations and initiatives.",
+            contact_name="Jonas Brandt",
+            contact_email="qualifizierung@integration.bremen.example",
+            topic_names=["Vereinsarbeit"],
+            published=False,
+        ),
+    ]
+    for fields in offers:
+        topic_names = fields.pop("topic_names")
+        fields.setdefault("published", True)
+        offer, _ = Offer.objects.get_or_create(title_de=fields.pop("title_de"), defaults=fields)
+        offer.topics.set([topics[name] if name in topics else Topic.objects.get(name=name) for name in topic_names])
+
+
 @transaction.atomic
 def load_demo_data() -> dict:
     roles.ensure_staff_groups()
     users = _users()
     _organisations(users)
     _programmes()
+    _offers()
     return users

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Organisation
+from organisations.models import Organisation, Topic
 
 
 class FinancingMethod(models.TextChoices):
@@ -104,6 +104,13 @@ class Programme(models.Model):
             "Staff who work on this programme. Staff in no programme team work on every programme; "
             "staff in one or more teams see only those programmes."
         ),
+    )
+    topics = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("topics"),
+        help_text=_("The public catalogue lets people find the programme by these topics."),
     )
     legal_remedy = models.TextField(
         _("instructions on legal remedies (Rechtsbehelfsbelehrung)"),

@@ -21,13 +21,17 @@ ROLE_PERMISSIONS = {
         "add_call",
         "change_call",
         "view_call",
+        "add_offer",
+        "change_offer",
+        "view_offer",
     ],
 }
+APP_LABELS = ("applications", "catalogue")
 
 
 def ensure_staff_groups(**kwargs) -> None:
     """Create the staff groups and give them their permissions (runs after every migrate)."""
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        permissions = Permission.objects.filter(content_type__app_label="applications", codename__in=codenames)
+        permissions = Permission.objects.filter(content_type__app_label__in=APP_LABELS, codename__in=codenames)
         group.permissions.add(*permissions)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "notifications",
     "organisations",
     "applications",
+    "catalogue",
     "workflow",
     "portal",
 ]

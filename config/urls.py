@@ -7,6 +7,7 @@ from organisations.views import set_language
 urlpatterns = [
     path("", include("portal.urls")),
     path("organisation/members/", include("organisations.urls")),
+    path("programmes/", include("catalogue.urls")),
     path("staff/", include("workflow.urls")),
     path("accounts/", include("allauth.urls")),
     path("messages/", include("notifications.urls")),

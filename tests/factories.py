@@ -123,3 +123,36 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             CostLine.objects.create(
                 application=self, category=CostCategory.STAFF, description="Honorare", quantity=1, unit_price=total
             )
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organisations.Topic"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Thema {n}")
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    """A published advice offer without dates (ongoing)."""
+
+    class Meta:
+        model = "catalogue.Offer"
+        skip_postgeneration_save = True
+
+    kind = "advice"
+    title_de = factory.Sequence(lambda n: f"Beratung Nummer {n}")
+    title_en = factory.Sequence(lambda n: f"Advice number {n}")
+    description_de = "Wir beraten Vereine persönlich und am Telefon."
+    audience_de = "Migrant*innenorganisationen und Initiativen."
+    languages = factory.LazyFunction(lambda: ["de", "tr"])
+    place = "Bahnhofsplatz 29, 28195 Bremen"
+    contact_name = "Selin Aksoy"
+    contact_email = "beratung@example.org"
+    contact_phone = "0421 361 0000"
+    published = True
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
