@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.e2e.test_thin_process import log_in
 from tests.factories import ApplicationFactory
-from tests.support.process import open_task, propose, through_review
+from tests.support.process import open_task, propose
 from workflow.flows import FundingFlow
 from workflow.services import application_submit_and_start
 
@@ -69,11 +69,20 @@ def test_staff_pages_have_no_violations(
     application_submit_and_start(application=application, by=alice)
     page = new_page()
     log_in(page, clerk.email)
-    check(page, "/staff/")
+    for url in ["/staff/", "/staff/queue/", "/staff/queue/?programme=x&due=soon", "/staff/done/"]:
+        check(page, url)
     check(page, f"/staff/tasks/{open_task(application, FundingFlow.check_completeness).pk}/")
     check(page, f"/staff/applications/{application.pk}/")
 
-    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
+    from tests.support.process import confirm_complete
+
+    confirm_complete(application, by=clerk)
+    admin_page = new_page()
+    log_in(admin_page, programme_admin.email)
+    check(admin_page, "/staff/queue/?step=assign_reviewers")
+    check(admin_page, f"/staff/applications/{application.pk}/")
+
+    through_review_rest(application, admin=programme_admin, reviewer=reviewer)
     check(page, f"/staff/tasks/{open_task(application, FundingFlow.propose).pk}/")
     propose(application, by=clerk, amount=Decimal("1000.00"))
 
@@ -97,6 +106,13 @@ def test_arabic_pages_are_right_to_left_and_have_no_violations(new_page, alice, 
                 f"/applications/{draft.pk}/edit/costs/", f"/applications/{draft.pk}/submit/"]:  # fmt: skip
         check(page, url)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def through_review_rest(application, *, admin, reviewer):
+    from tests.support.process import assign, review
+
+    assign(application, by=admin, reviewers=[reviewer])
+    review(application, by=reviewer)
 
 
 def log_in_arabic(page, email):
