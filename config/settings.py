@@ -230,6 +230,9 @@ CELERY_BEAT_SCHEDULE = {
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from the shared cache (written through to the database), saving a query per request.
+    # Only with a shared cache: a per-process cache could keep a logged-out session alive in another process.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Security: strict by default once DEBUG is off (manage.py check --deploy passes without warnings).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -33,10 +33,10 @@ def task_complete(*, task: Task, by, action: Callable[[object], object]):
     node = task.flow_task
     try:
         with node.flow_class.lock(task.process_id):
-            # Re-read what others may have changed before the lock; the process's related rows loaded by the
-            # page (application, call, programme) stay cached, and the application is re-read by the service.
+            # Re-read the task, which others may have changed before the lock (a cancelled process cancels its
+            # tasks too). The process and its application, call and programme loaded by the page stay cached;
+            # the services re-read the application under the lock where its state matters.
             task.refresh_from_db(fields=["status", "owner", "assigned", "started", "finished"])
-            task.process.refresh_from_db(fields=["status", "finished", "data"])
             if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
                 raise TaskUnavailable()
             activation = node.activation_class(task)
