@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "applications",
     "workflow",
     "portal",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from organisations.views import set_language
 
 urlpatterns = [
     path("", include("portal.urls")),
+    path("staff/dashboard/", include("reporting.urls")),
     path("staff/", include("workflow.urls")),
     path("accounts/", include("allauth.urls")),
     path("messages/", include("notifications.urls")),
