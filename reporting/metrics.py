@@ -30,7 +30,7 @@ from applications.models import (
     DecisionStatus,
     ItemsRequest,
 )
-from reporting.steps import FUNDING_STEPS, STAFF_STEPS, step_key
+from reporting.steps import STAFF_STEPS, funding_steps, step_key
 from workflow.flows import FundingFlow
 
 CACHE_SECONDS = 60
@@ -83,7 +83,7 @@ def overdue_after() -> timedelta:
 def steps(selection: Selection) -> dict:
     """Applications at each step: open tasks per step of the funding flow, drafts, and ended ones by outcome."""
     open_tasks = (
-        Task.objects.filter(selection.where(FUNDING), flow_task__in=FUNDING_STEPS, status__in=OPEN_TASK)
+        Task.objects.filter(selection.where(FUNDING), flow_task__in=funding_steps(), status__in=OPEN_TASK)
         .values_list("flow_task")
         .annotate(count=Count("pk"))
         .order_by()
@@ -163,7 +163,7 @@ def durations(selection: Selection) -> dict:
     """Time spent in each step: median and 90th percentile of (finished − created) of its finished tasks, in
     seconds. PostgreSQL computes the percentiles in SQL; SQLite has no percentile function, so Python does."""
     finished = Task.objects.filter(
-        selection.where(FUNDING), flow_task__in=FUNDING_STEPS, status=STATUS.DONE, finished__isnull=False
+        selection.where(FUNDING), flow_task__in=funding_steps(), status=STATUS.DONE, finished__isnull=False
     ).order_by()
     duration = ExpressionWrapper(F("finished") - F("created"), output_field=DurationField())
     result = {}
@@ -282,7 +282,7 @@ def workload(selection: Selection) -> dict:
 def diagram(open_counts: dict[str, int]) -> dict:
     """The funding flow laid out by viewflow (as in docs/funding-flow.svg), each waiting step with its count."""
     grid = chart.calc_layout_data(FundingFlow)
-    waiting = {step_key(node) for node in FUNDING_STEPS}
+    waiting = {step_key(node) for node in funding_steps()}
     shapes = []
     for cell in grid.cells:
         node, (x, y, width, height) = cell.node, (cell.shape.x, cell.shape.y, cell.shape.width, cell.shape.height)

@@ -1,6 +1,7 @@
 """The steps of the funding flow as the dashboard shows them, read from the flow definition itself."""
 
 from collections import Counter
+from functools import cache
 
 from django.utils.translation import gettext as _
 from viewflow.workflow import chart, flow
@@ -14,21 +15,24 @@ def step_key(node) -> str:
     return f"{node.flow_class.__name__}.{node.name}"
 
 
-def waiting_steps(flow_class) -> list:
-    """The nodes where an application waits for someone, a person (views) or a worker (handles), in the order
-    of the flow graph (viewflow's own topological order, the one its diagrams are laid out by)."""
-    order, _reversed = chart.topsort(flow_class)
-    return [node for node in order if isinstance(node, flow.View | flow.Handle)]
+@cache
+def waiting_steps(flow_class) -> tuple:
+    """The nodes where an application waits for someone, a person (views) or a worker (handles), in the reading
+    order of viewflow's diagram of the flow: left to right, then top to bottom."""
+    cells = sorted(chart.calc_layout_data(flow_class).cells, key=lambda cell: (cell.shape.x, cell.shape.y))
+    return tuple(cell.node for cell in cells if isinstance(cell.node, flow.View | flow.Handle))
 
 
-FUNDING_STEPS = tuple(waiting_steps(FundingFlow))
+def funding_steps() -> tuple:
+    return waiting_steps(FundingFlow)
+
+
 STAFF_STEPS = tuple(STAFF_NODES)
-EARLY_START_STEPS = tuple(waiting_steps(EarlyStartFlow))
 
 
 def step_labels() -> dict[str, str]:
     """Each step's title in the active language; steps sharing a title (the two review slots) are numbered."""
-    nodes = [*FUNDING_STEPS, *(node for node in EARLY_START_STEPS if node not in FUNDING_STEPS)]
+    nodes = [*funding_steps(), *(node for node in waiting_steps(EarlyStartFlow) if node not in funding_steps())]
     titles = {step_key(node): str(node.task_title) for node in nodes}
     shared = Counter(titles.values())
     seen = Counter()

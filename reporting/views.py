@@ -14,7 +14,7 @@ from django.views import View
 from applications.models import ApplicationStatus
 from reporting import metrics, transparency
 from reporting.forms import SelectionForm
-from reporting.steps import FUNDING_STEPS, STAFF_STEPS, step_key, step_labels
+from reporting.steps import STAFF_STEPS, funding_steps, step_key, step_labels
 
 PERMISSION = "reporting.view_dashboard"
 
@@ -57,7 +57,7 @@ def blocks(figures: dict) -> dict:
     labels = step_labels()
     steps = figures["steps"]
     step_rows = [{"label": _("Drafts, not yet submitted"), "count": steps["drafts"]}]
-    step_rows += [{"label": labels[key], "count": steps["open"].get(key, 0)} for key in map(step_key, FUNDING_STEPS)]
+    step_rows += [{"label": labels[key], "count": steps["open"].get(key, 0)} for key in map(step_key, funding_steps())]
     step_rows += [
         {"label": _("Ended: %(outcome)s") % {"outcome": ApplicationStatus(status).label}, "count": count}
         for status, count in steps["ended"].items()
@@ -69,7 +69,7 @@ def blocks(figures: dict) -> dict:
             "median": format_duration(figures["durations"][key]["median"]),
             "p90": format_duration(figures["durations"][key]["p90"]),
         }
-        for key in map(step_key, FUNDING_STEPS)
+        for key in map(step_key, funding_steps())
         if key in figures["durations"]
     ]
     overdue = figures["overdue"]
