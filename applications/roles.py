@@ -1,6 +1,7 @@
 """Staff roles are Django groups, each with the permissions its work needs."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 CLERK = "clerk"
 REVIEWER = "reviewer"
@@ -24,6 +25,7 @@ ROLE_PERMISSIONS = {
         "add_offer",
         "change_offer",
         "view_offer",
+        "reporting.view_dashboard",
     ],
 }
 APP_LABELS = ("applications", "catalogue")
@@ -31,7 +33,10 @@ APP_LABELS = ("applications", "catalogue")
 
 def ensure_staff_groups(**kwargs) -> None:
     """Create the staff groups and give them their permissions (runs after every migrate)."""
-    for role, codenames in ROLE_PERMISSIONS.items():
+    for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        permissions = Permission.objects.filter(content_type__app_label__in=APP_LABELS, codename__in=codenames)
-        group.permissions.add(*permissions)
+        wanted = Q(pk__in=[])
+        for name in names:  # "codename" of this app, or "app_label.codename"
+            app_label, _dot, codename = name.rpartition(".")
+            wanted |= Q(content_type__app_label__in=[app_label] if app_label else APP_LABELS, codename=codename)
+        group.permissions.add(*Permission.objects.filter(wanted))

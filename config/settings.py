@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "catalogue",
     "workflow",
     "portal",
+    "reporting",
 ]
 
 MIDDLEWARE = [

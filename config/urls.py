@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("organisation/members/", include("organisations.urls")),
     path("programmes/", include("catalogue.urls")),
+    path("staff/dashboard/", include("reporting.urls")),
     path("staff/", include("workflow.urls")),
     path("accounts/", include("allauth.urls")),
     path("messages/", include("notifications.urls")),
