@@ -38,6 +38,8 @@ from viewflow.workflow.fields import get_flow_ref, get_task_ref
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from applications.demo import DEMO_PASSWORD
+
 DOMAIN = "generated.teilhabe.example"
 BERLIN = ZoneInfo("Europe/Berlin")
 CENT = Decimal("0.01")
@@ -677,7 +679,7 @@ class Generator:
         self.writer = Writer()
         self.nodes = _nodes()
         self.timings: dict[str, float] = {}
-        self.password = make_password("teilhabe-demo")
+        self.password = make_password(DEMO_PASSWORD)
         self.user_number = 0
         with translation.override("de"):
             self._labels()
@@ -690,7 +692,8 @@ class Generator:
         if existing:
             raise AlreadyGenerated(
                 f"This database already holds generated data ({existing} people with an address @{DOMAIN}). "
-                "Generate into an empty database, for example after `manage.py flush`."
+                "Generate into an empty database, for example after `manage.py flush` (also after a run that "
+                "stopped half-way: each batch of applications is committed on its own)."
             )
         started = time.monotonic()
         self._phase("staff, programmes and calls", self._reference)
@@ -818,7 +821,7 @@ class Generator:
             person = Person(pk, name)
             for role in role_names:
                 self.staff[role].append(person)
-            team_of[pk] = None if number == 1 or r.random() < 0.55 else -1  # -1: a team, chosen below
+            team_of[pk] = -1 if number % 3 == 0 else None  # a third of each role in a team (chosen below)
 
         # Programmes: as many as calls need (at most five), with checklist, rubric and required documents.
         self.programmes: list[ProgrammeInfo] = []
@@ -856,9 +859,9 @@ class Generator:
             )
         # Programme teams: some staff work on one programme only, the others (not in any team) on all.
         team_rows = []
-        for pk, team in team_of.items():
+        for number, (pk, team) in enumerate(team_of.items()):
             if team == -1:
-                programme = r.choice(self.programmes)
+                programme = self.programmes[number % len(self.programmes)]
                 team_of[pk] = programme.id
                 team_rows.append((programme.id, pk))
         self.writer.write(self.writer.table(Programme.staff.through, ["programme", "user"]), team_rows)
@@ -924,7 +927,7 @@ class Generator:
             ),
         )
         self.out(
-            f"  {sum(counts.values())} staff, {len(self.programmes)} programmes, {len(self.calls)} calls "
+            f"  staff: {sum(counts.values())}, programmes: {len(self.programmes)}, calls: {len(self.calls)} "
             f"({kinds.count('past')} closed, {current} open, {future} to come)"
         )
 
@@ -1113,11 +1116,11 @@ class Batch:
     def __init__(self, generator: Generator):
         self.g = generator
         self.rng = generator.rng
+        # Rows refer to applications by their index in self.apps until ids are reserved in write().
         self.apps, self.cost_lines, self.funds, self.versions, self.documents = [], [], [], [], []
-        self.requests, self.assignments, self.reviews, self.scores = [], [], [], []
-        self.decisions, self.letters, self.events = [], [], []
+        self.requests, self.events = [], []
         self.processes: list[tuple[int, ProcessTrace]] = []  # (application index, trace)
-        self.files: list[tuple[int, str, bytes]] = []  # (application index, kind, content) for own files
+        self.files: list[tuple[int, str, str]] = []  # (document index, kind, file name): documents with own files
 
     # -- one application --
     def application(self, target: str, options: dict) -> None:
@@ -1169,7 +1172,6 @@ class Batch:
             "costs": costs,
             "third": third,
             "decisions": [],
-            "events": [],
         }
         start = local_date(created) + timedelta(days=r.randrange(30, 120))
         app["period_start"] = max(start, call.period_start)

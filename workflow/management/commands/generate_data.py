@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from applications.demo import DEMO_PASSWORD
 from workflow.generate import DOMAIN, AlreadyGenerated, generate
 
 
@@ -39,6 +40,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated in {result['seconds']['total']:.1f} s. Staff log in as clerk1@{DOMAIN}, reviewer1@, "
-                f"approver1@, programme1@ (and every generated person) with the password teilhabe-demo."
+                f"approver1@, programme1@ (and every generated person) with the password {DEMO_PASSWORD}."
             )
         )
