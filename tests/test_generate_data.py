@@ -1,0 +1,620 @@
+"""The generated data set: the sizes asked for, every step of the flow open somewhere, process rows shaped exactly
+as a real run of the funding flow leaves them, and usable by the real pages and services."""
+
+import json
+import re
+from collections import Counter, defaultdict
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from applications import roles
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Call,
+    Decision,
+    DecisionStatus,
+    ItemsRequest,
+    Programme,
+)
+from applications.services import (
+    decision_send_back,
+    items_answer,
+    items_deadline_extend,
+    items_request_lapse,
+    review_declare,
+    reviewer_reassign,
+)
+from organisations.models import Membership, Organisation, User
+from tests.factories import ApplicationFactory, UserFactory
+from tests.support.process import approve, assign, confirm_complete, open_task, propose, review
+from workflow import generate as generator
+from workflow.flows import FundingFlow
+from workflow.models import FundingProcess
+from workflow.selectors import STAFF_NODES, staff_tasks
+from workflow.services import (
+    application_cancel_and_end,
+    application_submit_and_start,
+    application_withdraw_and_end,
+    items_request_and_tell,
+    task_complete,
+)
+from workflow.tasks import fire_due_timers
+
+SIZES = {"applications": 60, "calls": 5, "organisations": 12}
+ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Many people are created here; hashing each password the slow, safe way would only cost time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def generated(db):
+    out = StringIO()
+    call_command("generate_data", seed=1, stdout=out, **SIZES)
+    return out.getvalue()
+
+
+# -- the shape of a process: what viewflow stored, without ids and times ---------------------------------------
+
+
+def db_shape(process_id: int, *, owners: bool = True) -> tuple:
+    tasks = list(Task.objects.filter(process_id=process_id).order_by("pk"))
+    position = {task.pk: index for index, task in enumerate(tasks)}
+    previous = defaultdict(list)
+    links = Task.previous.through.objects.filter(from_task__process_id=process_id)
+    for from_id, to_id in links.values_list("from_task_id", "to_task_id"):
+        previous[from_id].append(position[to_id])
+    rows = []
+    for task in tasks:
+        token = task.token.token
+        split = re.fullmatch(r"start/(\d+)_(\d+)", token)
+        if split:
+            token = f"start/#{position[int(split[1])]}_{split[2]}"
+        rows.append(
+            (
+                task.flow_task.name,
+                task.flow_task_type,
+                task.status,
+                token,
+                tuple(sorted(previous[task.pk])),
+                task.owner_id if owners else task.owner_id is not None,
+                task.owner_permission,
+                task.assigned is not None,
+                task.started is not None,
+                task.finished is not None,
+                task.scheduled is not None,
+                json.dumps(task.data, sort_keys=True),
+                task.external_task_id,
+            )
+        )
+    process = Process.objects.get(pk=process_id)
+    return (process.flow_class, process.status, process.finished is not None, tuple(rows))
+
+
+def trace_shape(trace: generator.ProcessTrace) -> tuple:
+    nodes = generator._nodes()
+    rows = []
+    for task in trace.tasks:
+        _, task_type, permission = nodes[task.node]
+        token = task.token if task.token == "start" else f"start/#{task.token[0]}_{task.token[1]}"
+        rows.append(
+            (
+                task.node,
+                task_type,
+                task.status,
+                token,
+                tuple(sorted(task.previous)),
+                task.owner,
+                permission if task_type == "HUMAN" else None,
+                False,
+                task.started is not None,
+                task.finished is not None,
+                task.scheduled is not None,
+                "{}",
+                None,
+            )
+        )
+    return (FundingFlow, trace.status, trace.finished is not None, tuple(rows))
+
+
+def process_of(application) -> FundingProcess:
+    return FundingProcess.objects.get(application=application)
+
+
+# -- a real run of the funding flow, step by step, next to the generator's trace --------------------------------
+
+
+class RealRun:
+    """Drives one application through the real services (as the pages do) and the generator's ProcessTrace with the
+    same steps, so both can be compared."""
+
+    def __init__(self, people, *, reviewers_required=1):
+        self.p = people
+        call = people["call"]
+        Programme.objects.filter(pk=call.programme_id).update(reviewers_required=reviewers_required)
+        self.application = ApplicationFactory(
+            organisation=people["organisation"], call=call, created_by=people["alice"]
+        )
+        self.trace = generator.ProcessTrace()
+        self.clock = timezone.now()
+
+    def _at(self):
+        self.clock += timedelta(hours=5)
+        return self.clock
+
+    def _task(self, node):
+        return open_task(self.application, node)
+
+    def submit(self):
+        application_submit_and_start(application=self.application, by=self.p["alice"])
+        self.trace.submit(self._at())
+
+    def request(self, days=10):
+        clerk = self.p["clerk"]
+        deadline = timezone.localdate() + timedelta(days=days)
+        task_complete(
+            task=self._task(FundingFlow.check_completeness),
+            by=clerk,
+            action=lambda process: items_request_and_tell(
+                application=process.application, by=clerk, message="Bitte die Satzung.", deadline=deadline
+            ),
+        )
+        self.trace.check(clerk.pk, self._at(), complete=False, deadline=self.clock + timedelta(days=days))
+
+    def answer(self):
+        alice = self.p["alice"]
+        task_complete(
+            task=self._task(FundingFlow.answer_request),
+            by=alice,
+            action=lambda process: items_answer(application=process.application, by=alice, answer="Anbei."),
+        )
+        self.trace.answer(alice.pk, self._at())
+
+    def timeout(self):
+        Task.objects.filter(
+            process=process_of(self.application), flow_task_type="TIMER", status=STATUS.SCHEDULED
+        ).update(scheduled=timezone.now() - timedelta(minutes=1))
+        assert fire_due_timers() == 1
+        self.trace.timeout(self._at())
+
+    def extend(self, days=7):
+        clerk = self.p["clerk"]
+        deadline = timezone.localdate() + timedelta(days=days)
+        task_complete(
+            task=self._task(FundingFlow.decide_overdue),
+            by=clerk,
+            action=lambda process: items_deadline_extend(application=process.application, by=clerk, deadline=deadline),
+        )
+        self.trace.overdue(clerk.pk, self._at(), extend=True, deadline=self.clock + timedelta(days=days))
+
+    def lapse(self):
+        clerk = self.p["clerk"]
+        task_complete(
+            task=self._task(FundingFlow.decide_overdue),
+            by=clerk,
+            action=lambda process: items_request_lapse(application=process.application, by=clerk),
+        )
+        self.trace.overdue(clerk.pk, self._at(), extend=False)
+
+    def complete(self):
+        confirm_complete(self.application, by=self.p["clerk"])
+        self.trace.check(self.p["clerk"].pk, self._at(), complete=True)
+
+    def assign(self, *reviewers):
+        assign(self.application, by=self.p["admin"], reviewers=list(reviewers))
+        self.trace.assign(self.p["admin"].pk, self._at(), [r.pk for r in reviewers])
+
+    def review(self, slot, reviewer):
+        review(self.application, by=reviewer, slot=slot)
+        self.trace.review(slot, reviewer.pk, self._at())
+
+    def conflict(self, slot, reviewer):
+        node = FundingFlow.review_first if slot == 1 else FundingFlow.review_second
+        assignment = self.application.review_assignments.get(slot=slot, active=True)
+        task_complete(
+            task=self._task(node),
+            by=reviewer,
+            action=lambda process: review_declare(assignment=assignment, by=reviewer, conflict=True, note="verwandt"),
+        )
+        self.trace.review(slot, reviewer.pk, self._at(), conflict=True)
+
+    def reassign(self, slot, reviewer):
+        admin = self.p["admin"]
+        node = FundingFlow.reassign_first if slot == 1 else FundingFlow.reassign_second
+        task_complete(
+            task=self._task(node),
+            by=admin,
+            action=lambda process: reviewer_reassign(
+                application=process.application, slot=slot, by=admin, reviewer=reviewer
+            ),
+        )
+        self.trace.reassign(slot, admin.pk, self._at(), reviewer.pk)
+
+    def propose(self, outcome="approve"):
+        propose(self.application, by=self.p["clerk"], outcome=outcome, amount=Decimal("900.00"), reasons="Gründe")
+        self.trace.propose(self.p["clerk"].pk, self._at())
+
+    def send_back(self):
+        approver = self.p["approver"]
+        task_complete(
+            task=self._task(FundingFlow.approve),
+            by=approver,
+            action=lambda process: decision_send_back(
+                decision=process.application.current_decision, by=approver, comment="Bitte prüfen."
+            ),
+        )
+        self.trace.approve(approver.pk, self._at(), approved=False)
+
+    def approve(self, capture):
+        with capture(execute=True):  # the letter task runs after the commit
+            approve(self.application, by=self.p["approver"])
+        self.trace.approve(self.p["approver"].pk, self._at(), approved=True)
+        self.trace.letter(self._at())
+
+    def withdraw(self):
+        application_withdraw_and_end(application=self.application, by=self.p["alice"], reason="")
+        self.trace.cancel(self._at())
+
+    def cancel(self):
+        application_cancel_and_end(application=self.application, by=self.p["admin"], reason="doppelt")
+        self.trace.cancel(self._at())
+
+    def real_shape(self, *, owners=True):
+        return db_shape(process_of(self.application).pk, owners=owners)
+
+
+@pytest.fixture
+def people(alice, organisation, call, clerk, approver, programme_admin, reviewer, second_reviewer):
+    third = UserFactory(email="rita@example.org", first_name="Rita", roles=[roles.REVIEWER])
+    return {
+        "alice": alice,
+        "organisation": organisation,
+        "call": call,
+        "clerk": clerk,
+        "approver": approver,
+        "admin": programme_admin,
+        "reviewers": [reviewer, second_reviewer, third],
+    }
+
+
+# The shortest real path to every step, and the steps' open nodes; the generator's coverage paths are these.
+STEPS = {
+    "check_completeness": (1, lambda run, r: None),
+    "answer_request": (1, lambda run, r: run.request()),
+    "decide_overdue": (1, lambda run, r: (run.request(), run.timeout())),
+    "assign_reviewers": (1, lambda run, r: run.complete()),
+    "review_first": (1, lambda run, r: (run.complete(), run.assign(r[0]))),
+    "review_first+review_second": (2, lambda run, r: (run.complete(), run.assign(r[0], r[1]))),
+    "join_reviews+review_second": (2, lambda run, r: (run.complete(), run.assign(r[0], r[1]), run.review(1, r[0]))),
+    "reassign_first": (1, lambda run, r: (run.complete(), run.assign(r[0]), run.conflict(1, r[0]))),
+    "reassign_second+review_first": (
+        2,
+        lambda run, r: (run.complete(), run.assign(r[0], r[1]), run.conflict(2, r[1])),
+    ),
+    "propose": (1, lambda run, r: (run.complete(), run.assign(r[0]), run.review(1, r[0]))),
+    "approve": (1, lambda run, r: (run.complete(), run.assign(r[0]), run.review(1, r[0]), run.propose())),
+    "withdrawn at check_completeness": (1, lambda run, r: run.withdraw()),
+    "cancelled in review": (1, lambda run, r: (run.complete(), run.assign(r[0]), run.cancel())),
+}
+
+
+# -- sizes and coverage ------------------------------------------------------------------------------------------
+
+
+def test_the_counts_match_the_arguments(generated):
+    assert Application.objects.count() == SIZES["applications"]
+    assert Call.objects.count() == SIZES["calls"]
+    assert Organisation.objects.count() == SIZES["organisations"]
+    submitted = Application.objects.exclude(status=ApplicationStatus.DRAFT).exclude(submitted_at=None)
+    assert FundingProcess.objects.count() == submitted.count()
+    assert not FundingProcess.objects.filter(application__status=ApplicationStatus.DRAFT).exists()
+    for organisation in Organisation.objects.all():
+        roles_in = Counter(Membership.objects.filter(organisation=organisation).values_list("role", flat=True))
+        assert 1 <= sum(roles_in.values()) <= 3 and roles_in["representative"] >= 1
+    for role in (roles.CLERK, roles.REVIEWER, roles.APPROVER, roles.PROGRAMME_ADMINISTRATOR):
+        assert User.objects.filter(groups__name=role).exists()
+    staff = User.objects.filter(groups__isnull=False).distinct()
+    in_a_team = staff.filter(staffed_programmes__isnull=False).distinct().count()
+    assert 0 < in_a_team < staff.count()
+    assert Organisation.objects.filter(listed_since__isnull=False).exists()
+    assert Organisation.objects.filter(legal_form="informal").exists()
+    now = timezone.now()
+    assert Call.objects.filter(closes_at__lt=now).exists()
+    assert Call.objects.filter(opens_at__lte=now, closes_at__gt=now).exists()
+    assert Call.objects.filter(opens_at__gt=now).exists()
+    assert "Done in" in generated and "applications and processes" in generated
+
+
+def test_every_step_of_the_flow_has_open_tasks_and_every_status_occurs(generated):
+    open_nodes = {task.flow_task for task in Task.objects.filter(status__in=ACTIVE)}
+    funding_staff_nodes = {node for node in STAFF_NODES if node.flow_class is FundingFlow}
+    assert funding_staff_nodes <= open_nodes
+    assert {FundingFlow.answer_request, FundingFlow.join_reviews} <= open_nodes
+    assert set(Application.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    assert Task.objects.filter(flow_task=FundingFlow.review_first, status=STATUS.ASSIGNED, owner__isnull=False).exists()
+    assert Task.objects.filter(flow_task=FundingFlow.check_completeness, status=STATUS.NEW, owner=None).exists()
+
+
+def test_the_domain_rows_agree_with_the_processes(generated):
+    now = timezone.now()
+    assert not Task.objects.filter(created__gt=now).exists()
+    assert not ApplicationEvent.objects.filter(at__gt=now).exists()
+    for process in FundingProcess.objects.select_related("application"):
+        application = process.application
+        open_nodes = sorted(t.flow_task.name for t in Task.objects.filter(process=process, status__in=ACTIVE))
+        expected = {
+            ApplicationStatus.SUBMITTED: [["check_completeness"], ["propose"]],
+            ApplicationStatus.ITEMS_REQUESTED: [["answer_request", "answer_request__timeout"], ["decide_overdue"]],
+            ApplicationStatus.DECISION_PROPOSED: [["approve"]],
+        }.get(application.status)
+        if expected:
+            assert open_nodes in expected, (application.status, open_nodes)
+        if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED):
+            assert process.status == PROCESS.DONE and not open_nodes
+            assert application.current_decision.status == DecisionStatus.APPROVED
+            assert hasattr(application.current_decision, "letter")
+        if application.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.CANCELLED):
+            assert process.status == PROCESS.CANCELED and not open_nodes
+        if "answer_request" in open_nodes:  # the organisation can still answer
+            assert application.items_requests.get(answered_at=None).deadline > now
+        if open_nodes == ["approve"]:
+            assert application.current_decision.status == DecisionStatus.PROPOSED
+        for task in Task.objects.filter(process=process, flow_task__in=[FundingFlow.review_first]).filter(
+            status=STATUS.ASSIGNED
+        ):
+            assert application.review_assignments.get(slot=1, active=True).reviewer_id == task.owner_id
+    for decision in Decision.objects.exclude(approved_by=None):
+        assert decision.approved_by_id != decision.proposed_by_id
+
+
+# -- shapes: generated rows equal what the real flow writes --------------------------------------------------
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+def test_the_generated_tasks_at_each_step_are_shaped_like_a_real_run(generated, people, step):
+    reviewers_required, path = STEPS[step]
+    run = RealRun(people, reviewers_required=reviewers_required)
+    run.submit()
+    path(run, people["reviewers"])
+    real = run.real_shape(owners=False)
+    ours = {db_shape(p.pk, owners=False) for p in FundingProcess.objects.exclude(application=run.application)}
+    assert real in ours, f"no generated process is shaped like a real one at {step}"
+
+
+def test_the_generated_shape_of_ended_processes_equals_a_real_run(
+    generated, people, django_capture_on_commit_callbacks
+):
+    r = people["reviewers"]
+    ours = {db_shape(p.pk, owners=False) for p in FundingProcess.objects.all()}
+    for outcome in ("approve", "reject"):
+        run = RealRun(people)
+        run.submit()
+        run.complete()
+        run.assign(r[0])
+        run.review(1, r[0])
+        run.propose(outcome)
+        run.approve(django_capture_on_commit_callbacks)
+        assert run.real_shape(owners=False) in ours, outcome
+
+
+def test_the_trace_follows_the_real_flow_through_loops_conflicts_and_send_backs(
+    people, django_capture_on_commit_callbacks
+):
+    r = people["reviewers"]
+    run = RealRun(people, reviewers_required=2)
+    run.submit()
+    run.request()
+    run.answer()
+    assert run.real_shape() == trace_shape(run.trace)
+    run.complete()
+    run.assign(r[0], r[1])
+    run.review(2, r[1])
+    run.conflict(1, r[0])
+    assert run.real_shape() == trace_shape(run.trace)
+    run.reassign(1, r[2])
+    run.review(1, r[2])
+    run.propose()
+    run.send_back()
+    run.propose()
+    run.approve(django_capture_on_commit_callbacks)
+    assert run.real_shape() == trace_shape(run.trace)
+
+
+def test_the_trace_follows_the_real_flow_through_deadlines(people, django_capture_on_commit_callbacks):
+    run = RealRun(people)
+    run.submit()
+    run.request()
+    run.timeout()
+    run.extend()
+    assert run.real_shape() == trace_shape(run.trace)
+    run.timeout()
+    run.lapse()
+    run.propose(outcome="reject")
+    run.approve(django_capture_on_commit_callbacks)
+    assert run.real_shape() == trace_shape(run.trace)
+
+
+def test_the_trace_follows_the_real_flow_when_a_process_is_ended_early(people):
+    r = people["reviewers"]
+    waiting = RealRun(people)
+    waiting.submit()
+    waiting.request()
+    waiting.withdraw()
+    assert waiting.real_shape() == trace_shape(waiting.trace)
+    reviewing = RealRun(people, reviewers_required=2)
+    reviewing.submit()
+    reviewing.complete()
+    reviewing.assign(r[0], r[1])
+    reviewing.review(1, r[0])
+    reviewing.cancel()
+    assert reviewing.real_shape() == trace_shape(reviewing.trace)
+
+
+# -- the real code works on the generated data ---------------------------------------------------------------
+
+
+def open_check_tasks():
+    """Generated processes that wait for their first completeness check (three tasks: submit, receipt, check)."""
+    for task in Task.objects.filter(flow_task=FundingFlow.check_completeness, status=STATUS.NEW).order_by("pk"):
+        if Task.objects.filter(process_id=task.process_id).count() == 3:
+            yield task
+
+
+def test_a_generated_clerk_completes_a_generated_check_and_the_process_moves_on_like_a_real_one(
+    client, generated, people
+):
+    clerk = User.objects.get(email=f"clerk1@{generator.DOMAIN}")
+    listed = set(staff_tasks(clerk).values_list("pk", flat=True))
+    open_checks = Task.objects.filter(flow_task=FundingFlow.check_completeness, status=STATUS.NEW)
+    assert open_checks.exists() and set(open_checks.values_list("pk", flat=True)) <= listed
+    task = next(open_check_tasks())
+    application = FundingProcess.objects.get(pk=task.process_id).application
+
+    client.force_login(clerk)
+    assert client.get(f"/staff/tasks/{task.pk}/").status_code == 200
+    checks = {f"check_{item.pk}": "on" for item in application.call.programme.checklist.all()}
+    response = client.post(f"/staff/tasks/{task.pk}/", {"outcome": "complete", **checks})
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.IN_REVIEW
+    run = RealRun(people)
+    run.submit()
+    run.complete()
+    assert db_shape(task.process_id, owners=False) == run.real_shape(owners=False)
+    assert open_task(application, FundingFlow.assign_reviewers).status == STATUS.NEW
+
+
+def test_a_generated_decision_is_approved_by_a_second_person_only(
+    client, generated, people, django_capture_on_commit_callbacks
+):
+    dual = [
+        task
+        for task in Task.objects.filter(flow_task=FundingFlow.approve, status=STATUS.NEW)
+        if FundingProcess.objects.get(pk=task.process_id).application.current_decision.proposed_by.has_perm(
+            "applications.approve_decision"
+        )
+    ]
+    assert dual, "a generated proposal by a clerk who also approves"
+    task = dual[0]
+    application = FundingProcess.objects.get(pk=task.process_id).application
+    proposer = application.current_decision.proposed_by
+    client.force_login(proposer)
+    assert client.get(f"/staff/tasks/{task.pk}/").status_code == 403
+    assert client.post(f"/staff/tasks/{task.pk}/", {"action": "approve", "comment": ""}).status_code == 403
+
+    approver = User.objects.filter(groups__name=roles.APPROVER).exclude(pk=proposer.pk).first()
+    assert task.pk in set(staff_tasks(approver).values_list("pk", flat=True))
+    client.force_login(approver)
+    with django_capture_on_commit_callbacks(execute=True):  # the letter is rendered after the commit
+        response = client.post(f"/staff/tasks/{task.pk}/", {"action": "approve", "comment": "Einverstanden."})
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    decision = application.current_decision
+    assert decision.status == DecisionStatus.APPROVED and decision.approved_by == approver
+    assert application.status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
+    assert decision.letter.file.size > 0
+    assert FundingProcess.objects.get(pk=task.process_id).status == PROCESS.DONE
+
+
+def test_a_generated_organisation_answers_a_generated_request_on_its_portal_page(client, generated):
+    task = Task.objects.filter(flow_task=FundingFlow.answer_request, status=STATUS.NEW).first()
+    application = FundingProcess.objects.get(pk=task.process_id).application
+    representative = application.organisation.memberships.filter(role="representative").first().user
+    client.force_login(representative)
+
+    response = client.post(f"/applications/{application.pk}/answer/", {"answer": "Anbei.", "confirm": "on"})
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert ItemsRequest.objects.filter(application=application, answered_by=representative).exists()
+    assert open_task(application, FundingFlow.check_completeness).status == STATUS.NEW
+
+
+def test_generated_reviewers_see_the_reviews_assigned_to_them(client, generated):
+    for task in Task.objects.filter(flow_task__in=[FundingFlow.review_first, FundingFlow.review_second]).filter(
+        status=STATUS.ASSIGNED
+    )[:5]:
+        assert staff_tasks(task.owner).filter(pk=task.pk).exists()
+        client.force_login(task.owner)
+        assert client.get(f"/staff/tasks/{task.pk}/").status_code == 200
+
+
+def test_generated_people_see_their_applications(client, generated):
+    application = Application.objects.filter(status=ApplicationStatus.APPROVED).first()
+    member = application.organisation.memberships.first().user
+    client.force_login(member)
+    assert client.get(f"/applications/{application.pk}/").status_code == 200
+    staff_page = client.get(f"/staff/applications/{application.pk}/")
+    assert staff_page.status_code == 403
+    client.force_login(User.objects.get(email=f"clerk1@{generator.DOMAIN}"))
+    page = client.get(f"/staff/applications/{application.pk}/").content.decode()
+    assert application.title in page
+
+
+# -- running twice, seeds -------------------------------------------------------------------------------------
+
+
+def test_a_second_run_is_refused_and_changes_nothing(generated):
+    before = (Application.objects.count(), Task.objects.count(), User.objects.count())
+    with pytest.raises(CommandError, match="already holds generated data"):
+        call_command("generate_data", seed=2, stdout=StringIO(), **SIZES)
+    assert (Application.objects.count(), Task.objects.count(), User.objects.count()) == before
+
+
+def snapshot() -> tuple:
+    """The generated content, without ids (PostgreSQL's sequences move on even when a transaction rolls back)."""
+    applications = Application.objects.order_by("pk")
+    return (
+        tuple(Organisation.objects.order_by("pk").values_list("name", "legal_form", "seat")),
+        tuple(applications.values_list("organisation__name", "title", "status", "requested_amount", "submitted_at")),
+        tuple(
+            (task.flow_task.name, task.status, task.owner.email if task.owner else None, task.created)
+            for task in Task.objects.order_by("pk").select_related("owner")
+        ),
+        tuple(User.objects.order_by("pk").values_list("email", "first_name", "last_name")),
+    )
+
+
+class Rollback(Exception):
+    pass
+
+
+def generated_snapshot(seed: int, now) -> tuple:
+    try:
+        with transaction.atomic():
+            generator.generate(seed=seed, now=now, **SIZES)
+            taken = snapshot()
+            raise Rollback
+    except Rollback:
+        return taken
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
+    now = timezone.now()
+    first = generated_snapshot(1, now)
+    assert generated_snapshot(1, now) == first
+    assert generated_snapshot(2, now)[0] != first[0]
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bad_sizes_get_a_clear_message():
+    with pytest.raises(CommandError, match="at least one call"):
+        call_command("generate_data", applications=10, calls=0, organisations=5, stdout=StringIO())
