@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Call
+from applications.selectors import programmes_for_staff
 from reporting.metrics import Selection
-from reporting.selectors import programmes_for_staff
 
 
 class CallChoiceField(forms.ModelChoiceField):

@@ -13,9 +13,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from applications.models import Call
+from applications.selectors import programmes_for_staff
 from reporting import metrics
 from reporting.metrics import Selection, percentile_cont
-from reporting.selectors import programmes_for_staff
 from tests.factories import (
     ApplicationFactory,
     CallFactory,
