@@ -222,19 +222,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 120.0},
     "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 300.0},
     "deadline-reminders": {"task": "workflow.tasks.send_deadline_reminders", "schedule": 3600.0},
-    # A staff task left open: its holder is reminded once, later the programme administrators are told once.
     "overdue-tasks": {"task": "workflow.tasks.escalate_overdue_tasks", "schedule": crontab(hour=8, minute=0)},
     "daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
 }
-
-STAFF_TASK_REMIND_AFTER_DAYS = env_int("STAFF_TASK_REMIND_AFTER_DAYS", 7)
-STAFF_TASK_ESCALATE_AFTER_DAYS = env_int("STAFF_TASK_ESCALATE_AFTER_DAYS", 14)
-if not 1 <= STAFF_TASK_REMIND_AFTER_DAYS < STAFF_TASK_ESCALATE_AFTER_DAYS:
-    raise ImproperlyConfigured(
-        "STAFF_TASK_REMIND_AFTER_DAYS must be at least 1 and less than STAFF_TASK_ESCALATE_AFTER_DAYS "
-        f"(now {STAFF_TASK_REMIND_AFTER_DAYS} and {STAFF_TASK_ESCALATE_AFTER_DAYS}): the holder of a task is "
-        "reminded before the programme administrators are told."
-    )
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -264,3 +254,14 @@ ISSUING_OFFICE = env_str(
     "Die Senatorin für Arbeit, Soziales, Jugend und Integration – Referat Integrationspolitik, "
     "Bahnhofsplatz 29, 28195 Bremen",
 )
+
+# A staff task left open: after this many days its holder is reminded (once), later the programme
+# administrators are told (once); the overdue-tasks beat job runs both steps every morning.
+STAFF_TASK_REMIND_AFTER_DAYS = env_int("STAFF_TASK_REMIND_AFTER_DAYS", 7)
+STAFF_TASK_ESCALATE_AFTER_DAYS = env_int("STAFF_TASK_ESCALATE_AFTER_DAYS", 14)
+if not 1 <= STAFF_TASK_REMIND_AFTER_DAYS < STAFF_TASK_ESCALATE_AFTER_DAYS:
+    raise ImproperlyConfigured(
+        "STAFF_TASK_REMIND_AFTER_DAYS must be at least 1 and less than STAFF_TASK_ESCALATE_AFTER_DAYS "
+        f"(now {STAFF_TASK_REMIND_AFTER_DAYS} and {STAFF_TASK_ESCALATE_AFTER_DAYS}): the holder of a task is "
+        "reminded before the programme administrators are told."
+    )
