@@ -260,3 +260,14 @@ ISSUING_OFFICE = env_str(
     "Die Senatorin für Arbeit, Soziales, Jugend und Integration – Referat Integrationspolitik, "
     "Bahnhofsplatz 29, 28195 Bremen",
 )
+
+# A staff task left open: after this many days its holder is reminded (once), later the programme
+# administrators are told (once); the overdue-tasks beat job runs both steps every morning.
+STAFF_TASK_REMIND_AFTER_DAYS = env_int("STAFF_TASK_REMIND_AFTER_DAYS", 7)
+STAFF_TASK_ESCALATE_AFTER_DAYS = env_int("STAFF_TASK_ESCALATE_AFTER_DAYS", 14)
+if not 1 <= STAFF_TASK_REMIND_AFTER_DAYS < STAFF_TASK_ESCALATE_AFTER_DAYS:
+    raise ImproperlyConfigured(
+        "STAFF_TASK_REMIND_AFTER_DAYS must be at least 1 and less than STAFF_TASK_ESCALATE_AFTER_DAYS "
+        f"(now {STAFF_TASK_REMIND_AFTER_DAYS} and {STAFF_TASK_ESCALATE_AFTER_DAYS}): the holder of a task is "
+        "reminded before the programme administrators are told."
+    )

@@ -12,6 +12,14 @@ class NotificationStatus(models.TextChoices):
     IN_APP = "in_app", _("shown in the portal only")
 
 
+class Frequency(models.TextChoices):
+    """How a person gets e-mails about a kind of message (the same choices as their general setting)."""
+
+    IMMEDIATE = "immediate", _("at once")
+    DAILY = "daily", _("once a day, as a summary")
+    OFF = "off", _("no e-mail, only in the portal")
+
+
 class Notification(models.Model):
     """Outbox row: written in the same transaction as the event, delivered by a task after the commit."""
 
@@ -48,3 +56,21 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.recipient_id} ({self.status})"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind of message; kinds without a row follow their general setting."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    event = models.CharField(_("event"), max_length=50)
+    frequency = models.CharField(_("e-mails about this"), max_length=10, choices=Frequency.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="one_preference_per_user_and_event")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.event} → {self.frequency}"

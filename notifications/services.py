@@ -1,24 +1,25 @@
 """Tell people what happened: an outbox row now, delivery after the commit. Imports no domain app."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from notifications.models import Notification, NotificationStatus
+from notifications import mail
+from notifications.events import EVENT_KINDS, LEGALLY_REQUIRED
+from notifications.models import Frequency, Notification, NotificationPreference, NotificationStatus
 
 MAX_ATTEMPTS = 10
 
-# Messages with legal effect or a deadline: always sent at once, whatever the recipient's preference.
-LEGALLY_REQUIRED = {
-    "decision_available",
-    "items_requested",
-    "items_reminder",
-    "application_cancelled",
-    "early_start_decided",
+
+STATUS_FOR_FREQUENCY = {
+    Frequency.IMMEDIATE: NotificationStatus.PENDING,
+    Frequency.DAILY: NotificationStatus.DIGEST,
+    Frequency.OFF: NotificationStatus.IN_APP,
 }
 MESSAGE_ID_DOMAIN = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "teilhabe"
 
@@ -51,11 +52,21 @@ def notify(*, recipient, event: str, context: dict, link: str = "", key: str | N
     return notification
 
 
+def notification_frequency(recipient, event: str) -> str:
+    """How the recipient gets this kind of message: legally required kinds at once; otherwise their choice for
+    the kind, or else their general setting."""
+    if event in LEGALLY_REQUIRED:
+        return Frequency.IMMEDIATE
+    chosen = None
+    if recipient.pk is not None:
+        chosen = NotificationPreference.objects.filter(user=recipient, event=event).values_list("frequency", flat=True)
+        chosen = chosen.first()
+    return chosen or getattr(recipient, "notification_frequency", None) or Frequency.IMMEDIATE
+
+
 def _initial_status(recipient, event: str) -> str:
-    frequency = getattr(recipient, "notification_frequency", "immediate")
-    if event in LEGALLY_REQUIRED or frequency == "immediate":
-        return NotificationStatus.PENDING
-    return NotificationStatus.DIGEST if frequency == "daily" else NotificationStatus.IN_APP
+    # An unknown frequency (a value from an older version) errs on the side of sending.
+    return STATUS_FOR_FREQUENCY.get(notification_frequency(recipient, event), NotificationStatus.PENDING)
 
 
 def digest_send(*, recipient_id: int) -> int:
@@ -78,9 +89,9 @@ def digest_send(*, recipient_id: int) -> int:
         context = {"items": items, "recipient": recipient}
         subject = " ".join(render_to_string("email/digest_subject.txt", context).split())
         text = render_to_string("email/digest.txt", context)
-    EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[recipient.email]
-    ).send()
+    mail.send(
+        EmailMultiAlternatives(subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[recipient.email])
+    )
     Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
         status=NotificationStatus.SENT, sent_at=timezone.now()
     )
@@ -96,11 +107,31 @@ def digests_due() -> list[int]:
     )
 
 
+@contextmanager
+def _delivery_status_change():
+    """A transaction for a delivery status change that does not wait for the disk (PostgreSQL's asynchronous
+    commit): it saves a disk flush per change, two per message.
+
+    Safe because the outbox row itself was written durably with its event. A status change lost in a database
+    crash can only make a message go out again (the sweep finds its row pending or stale), with the same
+    Message-ID so mail programs show it once; it can never lose one. Inside a caller's transaction nothing
+    changes, so the caller's own commit stays synchronous.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 def notification_claim(*, notification_id: int) -> Notification | None:
     """Claim a pending row with a conditional UPDATE, so a repeated task sends nothing twice."""
-    claimed = Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(
-        status=NotificationStatus.SENDING, claimed_at=timezone.now()
-    )
+    with _delivery_status_change():
+        claimed = Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(
+            status=NotificationStatus.SENDING, claimed_at=timezone.now()
+        )
     if not claimed:
         return None
     return Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -130,15 +161,16 @@ def notification_deliver(*, notification_id: int) -> bool:
     if notification is None:
         return False
     try:
-        notification_render(notification).send()
+        mail.send(notification_render(notification))
     except Exception:
         attempts = notification.attempts + 1
         status = NotificationStatus.FAILED if attempts >= MAX_ATTEMPTS else NotificationStatus.PENDING
         Notification.objects.filter(pk=notification.pk).update(status=status, attempts=attempts)
         raise
-    Notification.objects.filter(pk=notification.pk).update(
-        status=NotificationStatus.SENT, sent_at=timezone.now(), attempts=notification.attempts + 1
-    )
+    with _delivery_status_change():
+        Notification.objects.filter(pk=notification.pk).update(
+            status=NotificationStatus.SENT, sent_at=timezone.now(), attempts=notification.attempts + 1
+        )
     return True
 
 
@@ -184,6 +216,52 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     return rows.update(read_at=timezone.now())
 
 
-def notification_preference_set(*, user, frequency: str) -> None:
+class LegallyRequired(ValueError):
+    """Raised for an attempt to change how a message with legal effect is sent: it always goes out at once."""
+
+
+@transaction.atomic
+def notification_preferences_set(*, user, frequency: str, per_event: dict[str, str | None] | None = None) -> None:
+    """Save the general setting and the choices per kind of message (None: follow the general setting).
+
+    Messages still waiting for the daily summary follow the new choice: sent now, kept for the summary, or left
+    in the portal only.
+    """
+    per_event = per_event or {}
+    if refused := sorted(set(per_event) & LEGALLY_REQUIRED):
+        raise LegallyRequired(f"Always sent at once, not a choice: {', '.join(refused)}")
+    if unknown := sorted(set(per_event) - set(EVENT_KINDS)):
+        raise ValueError(f"Unknown kinds of message: {', '.join(unknown)}")
+    if frequency not in Frequency.values or any(f not in Frequency.values for f in per_event.values() if f):
+        raise ValueError("Unknown frequency.")
     user.notification_frequency = frequency
     user.save(update_fields=["notification_frequency"])
+    for event, chosen in per_event.items():
+        if chosen:
+            NotificationPreference.objects.update_or_create(user=user, event=event, defaults={"frequency": chosen})
+        else:
+            NotificationPreference.objects.filter(user=user, event=event).delete()
+    _refile_waiting_for_summary(user)
+
+
+def _refile_waiting_for_summary(user) -> None:
+    from notifications.tasks import deliver_notification
+
+    waiting = Notification.objects.filter(recipient=user, status=NotificationStatus.DIGEST)
+    for event in set(waiting.values_list("event", flat=True)):
+        status = _initial_status(user, event)
+        if status == NotificationStatus.DIGEST:
+            continue
+        rows = waiting.filter(event=event)
+        ids = list(rows.values_list("pk", flat=True))
+        rows.update(status=status)
+        if status == NotificationStatus.PENDING:
+            for notification_id in ids:
+                transaction.on_commit(
+                    lambda pk=notification_id: deliver_notification.delay(notification_id=pk), robust=True
+                )
+
+
+def notification_preferences_of(user) -> dict[str, str]:
+    """The kinds of message this user chose for, and their choice."""
+    return dict(NotificationPreference.objects.filter(user=user).values_list("event", "frequency"))

@@ -1,6 +1,7 @@
 """The outbox: a notification whose message was lost, or whose worker died, is sent by the sweep, once;
 every user has an in-app list with an unread count."""
 
+import socket
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,8 +10,10 @@ from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from applications.models import DecisionLetter
+from notifications import mail
 from notifications.models import Notification, NotificationStatus
-from notifications.services import outbox_sweep
+from notifications.services import notification_deliver, outbox_sweep
+from tests.support.mailbox import Mailbox
 from tests.support.process import approve, open_task, propose
 from tests.support.worker import wait_until
 from workflow.flows import FundingFlow
@@ -86,3 +89,49 @@ def test_the_in_app_list_shows_unread_messages_and_marks_them_read(client, alice
     assert page.count("Ihr Bescheid liegt vor: Sprachcafé") == 2
     client.post("/messages/read/")
     assert "ungelesen" not in client.get("/").content.decode()
+
+
+class ConnectionCountingMailbox(Mailbox):
+    """The test SMTP server, also noting the client connection each message came over."""
+
+    def __init__(self):
+        super().__init__()
+        self.peers = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.peers.append(session.peer)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def counting_mailbox(settings):
+    server = ConnectionCountingMailbox()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = server.host, server.port
+    yield server
+    mail.close()
+    server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_process_sends_many_notifications_over_one_smtp_connection(alice, counting_mailbox):
+    rows = [lost_notification(alice) for _ in range(5)]
+    for row in rows:
+        assert notification_deliver(notification_id=row.pk)
+    assert len(counting_mailbox.wait_for(5)) == 5
+    assert len(set(counting_mailbox.peers)) == 1
+    assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SENT}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_is_replaced_and_the_notification_still_goes_out(alice, counting_mailbox):
+    first, second = lost_notification(alice), lost_notification(alice)
+    assert notification_deliver(notification_id=first.pk)
+    counting_mailbox.wait_for(1)
+    mail._held.backend.connection.sock.shutdown(socket.SHUT_RDWR)  # the server hung up while the worker idled
+
+    assert notification_deliver(notification_id=second.pk)
+    assert len(counting_mailbox.wait_for(2)) == 2
+    assert len(set(counting_mailbox.peers)) == 2
+    assert Notification.objects.get(pk=second.pk).status == NotificationStatus.SENT

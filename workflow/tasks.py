@@ -89,47 +89,121 @@ def send_deadline_reminders() -> int:
     return deadline_reminders()
 
 
-def overdue_escalations(overdue_after: timedelta = timedelta(days=14)) -> int:
-    """Tell the programme administrators about staff tasks open longer than `overdue_after`, once per task."""
+def _open_staff_tasks_older_than(age: timedelta):
+    from workflow.selectors import STAFF_NODES
+
+    return Task.objects.filter(
+        flow_task__in=STAFF_NODES, status__in=[STATUS.NEW, STATUS.ASSIGNED], created__lt=timezone.now() - age
+    ).select_related("owner")
+
+
+def _applications_of(tasks) -> dict:
+    """The application each task's process is about, by process id (funding and early-start processes)."""
+    from workflow.models import EarlyStartProcess, FundingProcess
+
+    ids = {task.process_id for task in tasks}
+    applications = {
+        p.pk: p.application for p in FundingProcess.objects.filter(pk__in=ids).select_related("application")
+    }
+    early = EarlyStartProcess.objects.filter(pk__in=ids).select_related("request__application")
+    applications.update({p.pk: p.request.application for p in early})
+    return applications
+
+
+def _users_with_permission(permission: str):
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
-    from notifications.services import notify
-    from workflow.models import FundingProcess
-    from workflow.selectors import STAFF_NODES
-
-    administrators = list(
+    app_label, codename = permission.split(".", 1)
+    return (
         get_user_model()
         .objects.filter(
-            Q(groups__permissions__codename="assign_reviewers") | Q(user_permissions__codename="assign_reviewers"),
+            Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+            | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label),
             is_active=True,
         )
         .distinct()
+        .order_by("pk")
     )
-    overdue = Task.objects.filter(
-        flow_task__in=STAFF_NODES, status__in=[STATUS.NEW, STATUS.ASSIGNED], created__lt=timezone.now() - overdue_after
-    )
-    processes = {
-        p.pk: p.application
-        for p in FundingProcess.objects.filter(pk__in=overdue.values("process_id")).select_related("application")
+
+
+def task_holders(task: Task) -> list:
+    """Who has to act on an open staff task: its owner, or when nobody has taken it, the staff whose role may
+    take it, less anyone the four-eyes rule keeps from it (the proposer of the decision to approve)."""
+    if task.owner_id:
+        return [task.owner] if task.owner.is_active else []
+    if not task.owner_permission:
+        return []
+    excluded = getattr(task.flow_task, "is_excluded", None)
+    return [user for user in _users_with_permission(task.owner_permission) if not (excluded and excluded(user, task))]
+
+
+def _task_context(task: Task, application) -> dict:
+    return {
+        "task_title": str(task.flow_task.task_title),
+        "reference": application.reference,
+        "application_title": application.title,
+        "days": (timezone.now() - task.created).days,
+        "owner": str(task.owner) if task.owner else "",
     }
+
+
+def overdue_reminders(remind_after: timedelta | None = None) -> int:
+    """First step for a staff task left open: remind its holders once, after STAFF_TASK_REMIND_AFTER_DAYS."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    if remind_after is None:
+        remind_after = timedelta(days=settings.STAFF_TASK_REMIND_AFTER_DAYS)
+    tasks = list(_open_staff_tasks_older_than(remind_after))
+    applications = _applications_of(tasks)
     count = 0
-    for task in overdue:
-        application = processes.get(task.process_id)
+    for task in tasks:
+        application = applications.get(task.process_id)
+        if application is None:
+            continue
+        for holder in task_holders(task):
+            written = notify(
+                recipient=holder,
+                event="task_reminder",
+                context={
+                    **_task_context(task, application),
+                    "held": task.owner_id == holder.pk,
+                    "escalate_after": settings.STAFF_TASK_ESCALATE_AFTER_DAYS,
+                },
+                link=reverse("workflow:task", args=[task.pk]),
+                key=f"task-reminder:{task.pk}:{holder.pk}",
+            )
+            count += written is not None
+    return count
+
+
+def overdue_escalations(overdue_after: timedelta | None = None) -> int:
+    """Second step: tell the programme administrators about staff tasks still open after
+    STAFF_TASK_ESCALATE_AFTER_DAYS, once per task."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    if overdue_after is None:
+        overdue_after = timedelta(days=settings.STAFF_TASK_ESCALATE_AFTER_DAYS)
+    administrators = list(_users_with_permission("applications.assign_reviewers"))
+    tasks = list(_open_staff_tasks_older_than(overdue_after))
+    applications = _applications_of(tasks)
+    count = 0
+    for task in tasks:
+        application = applications.get(task.process_id)
         if application is None:
             continue
         for administrator in administrators:
             written = notify(
                 recipient=administrator,
                 event="task_overdue",
-                context={
-                    "task_title": str(task.flow_task.task_title),
-                    "reference": application.reference,
-                    "application_title": application.title,
-                    "days": (timezone.now() - task.created).days,
-                    "owner": str(task.owner) if task.owner else "",
-                },
-                link=f"/staff/applications/{application.pk}/",
+                context=_task_context(task, application),
+                link=reverse("workflow:application", args=[application.pk]),
                 key=f"task-overdue:{task.pk}:{administrator.pk}",
             )
             count += written is not None
@@ -138,4 +212,5 @@ def overdue_escalations(overdue_after: timedelta = timedelta(days=14)) -> int:
 
 @shared_task
 def escalate_overdue_tasks() -> int:
-    return overdue_escalations()
+    """Daily: reminders first, then escalations, so a holder hears of a task before the administrators do."""
+    return overdue_reminders() + overdue_escalations()

@@ -29,8 +29,9 @@ def worker_database_url() -> str:
 
 
 class Worker:
-    def __init__(self, *, queue: str, log_path: Path, env: dict):
+    def __init__(self, *, queue: str, log_path: Path, env: dict, concurrency: int = 2):
         self.queue = queue
+        self.concurrency = concurrency
         self.log_path = log_path
         self.env = env
         self.process: subprocess.Popen | None = None
@@ -39,8 +40,8 @@ class Worker:
         log = open(self.log_path, "ab")  # noqa: SIM115 (closed with the process)
         command = [
             sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--pool=prefork",
-            "--concurrency=2", "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "-n", f"{self.queue}@%h",
+            f"--concurrency={self.concurrency}", "-Q", self.queue, "--without-gossip", "--without-mingle",
+            "--without-heartbeat", "-n", f"{self.queue}@%h",
         ]  # fmt: skip
         self.process = subprocess.Popen(
             command, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR, start_new_session=True

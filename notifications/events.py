@@ -1,0 +1,82 @@
+"""The kinds of message the portal sends, as people choose how to receive them.
+
+Each kind has an e-mail template `email/<name>*.html|txt` and a label for the preferences page. A kind with a
+`legal_reason` has legal effect or sets a deadline: it is always sent at once, and its reason is shown instead of
+a choice.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ORGANISATION = "organisation"
+STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class EventKind:
+    name: str
+    label: Promise
+    audience: str  # ORGANISATION: members of an applying organisation; STAFF: the office's staff
+    legal_reason: Promise | None = None
+
+    @property
+    def legally_required(self) -> bool:
+        return self.legal_reason is not None
+
+
+EVENT_KINDS: dict[str, EventKind] = {
+    kind.name: kind
+    for kind in (
+        EventKind("application_submitted", _("Receipt of your application"), ORGANISATION),
+        EventKind(
+            "items_requested",
+            _("The office asks for missing items"),
+            ORGANISATION,
+            _("It sets a deadline for your answer."),
+        ),
+        EventKind(
+            "items_reminder",
+            _("Reminder of a deadline for missing items"),
+            ORGANISATION,
+            _("It reminds you of a deadline that is about to pass."),
+        ),
+        EventKind(
+            "early_start_decided",
+            _("Decision on an early start"),
+            ORGANISATION,
+            _("It has legal effect: it says whether you may start your project before the decision."),
+        ),
+        EventKind(
+            "decision_available",
+            _("Your decision letter is ready"),
+            ORGANISATION,
+            _("It has legal effect: the period for an objection starts when you receive the decision."),
+        ),
+        EventKind(
+            "application_cancelled",
+            _("The procedure for an application has ended"),
+            ORGANISATION,
+            _("It has legal effect: it ends the procedure for the application."),
+        ),
+        EventKind("review_assigned", _("A review is assigned to you"), STAFF),
+        EventKind("application_withdrawn", _("An organisation withdrew its application"), STAFF),
+        EventKind("task_reminder", _("A task you hold or may take is waiting"), STAFF),
+        EventKind("task_overdue", _("A staff task has been waiting too long"), STAFF),
+        EventKind("accessibility_feedback", _("Report of a barrier on the portal"), STAFF),
+    )
+}
+
+LEGALLY_REQUIRED = frozenset(name for name, kind in EVENT_KINDS.items() if kind.legally_required)
+
+
+def is_staff_member(user) -> bool:
+    """Staff roles are groups of permissions; members of organisations hold none."""
+    return bool(user.is_superuser or user.groups.exists() or user.user_permissions.exists())
+
+
+def event_kinds_for(user) -> list[EventKind]:
+    """The kinds this user can receive: everyone those for organisations, staff also their own."""
+    staff = is_staff_member(user)
+    return [kind for kind in EVENT_KINDS.values() if kind.audience == ORGANISATION or staff]
