@@ -60,6 +60,7 @@ EVENT_KINDS: dict[str, EventKind] = {
             ORGANISATION,
             _("It has legal effect: it ends the procedure for the application."),
         ),
+        EventKind("member_joined", _("Someone accepted an invitation to your organisation"), ORGANISATION),
         EventKind("review_assigned", _("A review is assigned to you"), STAFF),
         EventKind("application_withdrawn", _("An organisation withdrew its application"), STAFF),
         EventKind("task_reminder", _("A task you hold or may take is waiting"), STAFF),

@@ -168,3 +168,41 @@ def test_a_broker_restart_with_messages_in_flight_loses_nothing(
         worker.stop()
     repeats = assert_each_arrived_once(smtp_server, rows)
     print(f"broker restarted: 20 notifications, {repeats} repeats")
+
+
+def test_cut_database_connections_heal_and_lose_nothing(
+    alice, private_redis, smtp_server, media_root, tmp_path, background_worker
+):
+    """The worker keeps its database connection between tasks. When the database drops it (as in a database
+    restart), the next task checks it first and connects afresh: no task fails, every message arrives once."""
+    from django.db import connection
+
+    smtp_server.clear()
+    env = environment(private_redis.url, "db-cut-test", smtp_server, media_root)
+    log = tmp_path / "worker.log"
+    worker = Worker(queue="db-cut-test", log_path=log, env=env)
+    worker.start()
+    try:
+        first = pending_rows(alice, 5)
+        sweep(env)
+        assert wait_until_all_sent(env)
+        with connection.cursor() as cursor:  # every other session on the test database: the worker's
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchall(), "the worker had no open connection to cut"
+        second = [
+            Notification.objects.create(
+                recipient=alice, event="decision_available", language="de",
+                context={"application_title": f"Nachher {n}", "reference": f"TH-9{n}", "organisation": "Verein"},
+            )
+            for n in range(5)
+        ]  # fmt: skip
+        Notification.objects.filter(pk__in=[r.pk for r in second]).update(created=timezone.now() - timedelta(minutes=5))
+        sweep(env)
+        assert wait_until_all_sent(env)
+    finally:
+        worker.stop()
+    assert assert_each_arrived_once(smtp_server, first + second) == 0
+    assert "OperationalError" not in log.read_text()
