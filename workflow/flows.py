@@ -148,6 +148,7 @@ class FundingFlow(flow.Flow):
 
     def start_for_application(self, activation, application):
         activation.process.application = application
+        activation.process.copy_scope_keys(application)
 
     def send_receipt(self, activation):
         tell_organisation(activation.process.application, "application_submitted")
@@ -226,6 +227,7 @@ class EarlyStartFlow(flow.Flow):
 
     def start_for_request(self, activation, request):
         activation.process.request = request
+        activation.process.copy_scope_keys(request.application)
 
     def send_decision(self, activation):
         request = activation.process.request

@@ -1965,8 +1965,12 @@ class Batch:
             ],
         )
         w.write(
-            w.table(FundingProcess, ["process_ptr", "application"]),
-            [(pk, app_ids[index]) for pk, (index, _) in zip(process_ids, self.processes, strict=True)],
+            w.table(FundingProcess, ["process_ptr", "application", "call", "programme", "organisation"]),
+            [
+                (pk, app_ids[index], app["call"].id, app["call"].programme.id, app["organisation"].id)
+                for pk, (index, _) in zip(process_ids, self.processes, strict=True)
+                for app in [self.apps[index]]
+            ],
         )
         task_ids = w.reserve(Task, sum(len(trace.tasks) for _, trace in self.processes))
         task_rows, previous_rows = [], []

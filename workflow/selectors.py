@@ -36,8 +36,7 @@ def staff_tasks(user) -> QuerySet[Task]:
     scope = programme_scope(user)
     if scope is not None:
         tasks = tasks.filter(
-            Q(process__fundingprocess__application__call__programme__in=scope)
-            | Q(process__earlystartprocess__request__application__call__programme__in=scope)
+            Q(process__fundingprocess__programme__in=scope) | Q(process__earlystartprocess__programme__in=scope)
         )
     return tasks
 

@@ -68,12 +68,10 @@ class WorklistView(LoginRequiredMixin, View):
         return form, task_list(request.user, self.which, form.task_filter())
 
     def get(self, request):
-        from django.core.paginator import Paginator
-
-        from workflow.worklists import list_counts, task_rows
+        from workflow.worklists import COUNT_CAP, CappedPaginator, list_counts, task_rows
 
         form, tasks = self.setup_lists(request)
-        page = Paginator(tasks, self.per_page).get_page(request.GET.get("page"))
+        page = CappedPaginator(tasks, self.per_page).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         step = form.cleaned_data.get("step") if form.is_bound and form.is_valid() else ""
@@ -85,6 +83,7 @@ class WorklistView(LoginRequiredMixin, View):
             "rows": task_rows(request.user, list(page.object_list)),
             "counts": list_counts(request.user, {} if request.GET else {self.which: page.paginator.count}),
             "query": query.urlencode(),
+            "cap": COUNT_CAP,
             "batch_take": self.which == "queue",
             "batch_reviewers": BatchReviewersForm() if may_assign and self.which != "done" else None,
         }
