@@ -32,6 +32,7 @@ from applications.models import (
 )
 from reporting.steps import STAFF_STEPS, funding_steps, step_key
 from workflow.flows import FundingFlow
+from workflow.models import EarlyStartProcess, FundingProcess
 
 CACHE_SECONDS = 60
 LIST_LIMIT = 50  # rows shown in the overdue lists; the totals count them all
@@ -69,6 +70,16 @@ class Selection:
             condition &= Q(**{f"{prefix}call_id": self.call_id})
         return condition
 
+    def processes(self) -> Q:
+        """Tasks of the selection, by their process: two sets of process ids taken from the indexed scope keys
+        the processes carry (see workflow.models.ScopeKeys), instead of joining every task to its application."""
+        keys = {"programme_id__in": self.programme_ids}
+        if self.call_id is not None:
+            keys["call_id"] = self.call_id
+        funding = FundingProcess.objects.filter(**keys).values("pk")
+        early = EarlyStartProcess.objects.filter(**keys).values("pk")
+        return Q(process_id__in=funding) | Q(process_id__in=early)
+
     @property
     def cache_key(self) -> str:
         scope = ",".join(str(pk) for pk in sorted(self.programme_ids))
@@ -83,7 +94,7 @@ def overdue_after() -> timedelta:
 def steps(selection: Selection) -> dict:
     """Applications at each step: open tasks per step of the funding flow, drafts, and ended ones by outcome."""
     open_tasks = (
-        Task.objects.filter(selection.where(FUNDING), flow_task__in=funding_steps(), status__in=OPEN_TASK)
+        Task.objects.filter(selection.processes(), flow_task__in=funding_steps(), status__in=OPEN_TASK)
         .values_list("flow_task")
         .annotate(count=Count("pk"))
         .order_by()
@@ -163,7 +174,7 @@ def durations(selection: Selection) -> dict:
     """Time spent in each step: median and 90th percentile of (finished − created) of its finished tasks, in
     seconds. PostgreSQL computes the percentiles in SQL; SQLite has no percentile function, so Python does."""
     finished = Task.objects.filter(
-        selection.where(FUNDING), flow_task__in=funding_steps(), status=STATUS.DONE, finished__isnull=False
+        selection.processes(), flow_task__in=funding_steps(), status=STATUS.DONE, finished__isnull=False
     ).order_by()
     duration = ExpressionWrapper(F("finished") - F("created"), output_field=DurationField())
     result = {}
@@ -193,9 +204,7 @@ def durations(selection: Selection) -> dict:
 
 
 def _open_staff_tasks(selection: Selection):
-    return Task.objects.filter(
-        selection.where(FUNDING) | selection.where(EARLY_START), flow_task__in=STAFF_STEPS, status__in=OPEN_TASK
-    ).order_by()
+    return Task.objects.filter(selection.processes(), flow_task__in=STAFF_STEPS, status__in=OPEN_TASK).order_by()
 
 
 def _owner_name(first: str, last: str, email: str) -> str:
@@ -316,12 +325,23 @@ def diagram(open_counts: dict[str, int]) -> dict:
     return {"width": grid.width, "height": grid.height, "shapes": shapes, "edges": edges}
 
 
-def figures(selection: Selection, *, now: datetime | None = None) -> dict:
-    """All blocks for one selection, computed together and reused for at most CACHE_SECONDS."""
+RECENT_KEY = "reporting:recent-selections:v1"
+KEEP_WARM = timedelta(hours=1)
+
+
+def figures(selection: Selection, *, now: datetime | None = None, refresh: bool = False) -> dict:
+    """All blocks for one selection, computed together and reused for at most CACHE_SECONDS.
+
+    Every selection someone looked at in the last hour is remembered; with a worker, `refresh_recent` (run by
+    beat every 30 s) recomputes those ahead of time, so pages read figures that are at most a minute old without
+    waiting for them. Without a worker (the embedded default), a page computes them when the cache has expired.
+    """
     now = now or timezone.now()
-    cached = cache.get(selection.cache_key)
-    if cached is not None and timedelta(0) <= now - cached["as_of"] < timedelta(seconds=CACHE_SECONDS):
-        return cached
+    if not refresh:
+        _remember(selection, now)
+        cached = cache.get(selection.cache_key)
+        if cached is not None and timedelta(0) <= now - cached["as_of"] < timedelta(seconds=CACHE_SECONDS):
+            return cached
     result = {
         "as_of": now,
         "steps": steps(selection),
@@ -333,3 +353,23 @@ def figures(selection: Selection, *, now: datetime | None = None) -> dict:
     }
     cache.set(selection.cache_key, result, CACHE_SECONDS)
     return result
+
+
+def _remember(selection: Selection, now: datetime) -> None:
+    recent = cache.get(RECENT_KEY) or {}
+    key = (selection.programme_ids, selection.call_id)
+    if now.timestamp() - recent.get(key, 0) > 60:  # write at most once a minute per selection
+        recent[key] = now.timestamp()
+        cache.set(RECENT_KEY, recent, None)
+
+
+def refresh_recent(*, now: datetime | None = None) -> int:
+    """Recompute the figures of every selection looked at within KEEP_WARM; forget older ones."""
+    now = now or timezone.now()
+    recent = {
+        k: at for k, at in (cache.get(RECENT_KEY) or {}).items() if now.timestamp() - at < KEEP_WARM.total_seconds()
+    }
+    for programme_ids, call_id in recent:
+        figures(Selection(programme_ids=programme_ids, call_id=call_id), now=now, refresh=True)
+    cache.set(RECENT_KEY, recent, None)
+    return len(recent)

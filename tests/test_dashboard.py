@@ -497,3 +497,20 @@ def test_an_application_at_the_letter_step_is_not_yet_counted_as_ended(
     assert figures["ended"]["approved"] == 0
     assert FundingProcess.objects.get(application=application).finished is None
     assert Task.objects.filter(status=STATUS.NEW, flow_task=FundingFlow.create_letter).count() == 1
+
+
+def test_the_worker_keeps_viewed_dashboards_fresh_so_pages_read_ready_figures(
+    client, call, programme_admin, django_assert_max_num_queries
+):
+    from reporting.tasks import refresh_dashboards
+
+    client.force_login(programme_admin)
+    client.get("/staff/dashboard/", {"call": call.pk})  # looked at once: remembered
+    submitted(call)
+    assert refresh_dashboards() >= 1  # what beat runs every 30 seconds
+    with django_assert_max_num_queries(12):  # the figures come from the cache, already counting the new one
+        assert client.get("/staff/dashboard/figures/", {"call": call.pk}).status_code == 200
+    assert metrics.figures(of_call(call))["steps"]["open"][CHECK] == 1  # refreshed: the page's copy said 0
+
+    later = timezone.now() + metrics.KEEP_WARM + timedelta(minutes=1)
+    assert metrics.refresh_recent(now=later) == 0  # nobody looked for an hour: no longer kept warm
