@@ -238,10 +238,10 @@ class OrganisationEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=_("changed by"),
     )
     # Names and addresses as they were, so the history stays readable when an account is deleted.
-    actor_name = models.CharField(_("by"), max_length=300, blank=True)
+    actor_name = models.CharField(_("changed by"), max_length=300, blank=True)
     subject_name = models.CharField(_("concerning"), max_length=300, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, blank=True)
     created = models.DateTimeField(_("when"), auto_now_add=True)

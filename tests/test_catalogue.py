@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.demo import load_demo_data
 from applications.models import FinancingMethod, Programme, SeatScope
@@ -417,9 +417,10 @@ def test_the_offer_form_explains_what_is_missing(client, db, programme_admin):
     })  # fmt: skip
     page = text(response)
     assert response.status_code == 200 and not Offer.objects.exists()
-    assert "The offer cannot end before it starts." in page
-    assert "Say what it costs, or tick 'free of charge'." in page
-    assert "Give an e-mail address or a phone number" in page
+    with translation.override("de"):
+        for message in ("The offer cannot end before it starts.", "Say what it costs, or tick 'free of charge'.",
+                        "Give an e-mail address or a phone number, so that people can reach you."):  # fmt: skip
+            assert translation.gettext(message) in page
 
 
 def test_the_demo_has_offers_and_topics_and_loads_twice(client, db):
