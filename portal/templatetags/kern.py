@@ -27,8 +27,9 @@ def kern_field(field):
     else:
         kind = "input"
         css = "kern-form-input__input" + (" kern-form-input__input--error" if field.errors else "")
-        if isinstance(widget, forms.Select):
-            css = "kern-form-input__select"
+        if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+            kind = "select"  # KERN draws the border and the arrow on a wrapper around the select
+            css = "kern-form-input__select" + (" kern-form-input__select--error" if field.errors else "")
         attrs["class"] = css
     return render_to_string(
         "includes/_field.html",
