@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organisations.models import Organisation, Topic
 
@@ -536,7 +537,7 @@ class DecisionOutcome(models.TextChoices):
 
 class DecisionStatus(models.TextChoices):
     PROPOSED = "proposed", _("proposed")
-    APPROVED = "approved", _("approved")
+    APPROVED = "approved", pgettext_lazy("decision", "approved")
     SENT_BACK = "sent_back", _("sent back to the proposer")
 
 
