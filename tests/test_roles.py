@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from viewflow.workflow.status import STATUS
 
 from tests.factories import ApplicationFactory
@@ -55,3 +56,25 @@ def test_only_the_right_role_may_open_or_complete_each_step(request, client, at_
     assert task.status in (STATUS.NEW, STATUS.ASSIGNED)
     client.force_login(request.getfixturevalue(STEPS[step]))
     assert client.get(f"/staff/tasks/{task.pk}/").status_code == 200
+
+
+def test_permissions_load_in_one_query_and_follow_the_rules(django_assert_num_queries, clerk):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import UserFactory
+
+    user = get_user_model().objects.get(pk=clerk.pk)
+    direct = UserFactory(email="direkt@example.org")
+    direct.user_permissions.add(Permission.objects.get(codename="approve_decision"))
+    with django_assert_num_queries(1):
+        assert user.has_perm("applications.check_application")
+        assert not user.has_perm("applications.approve_decision")
+        assert user.has_perm("applications.view_application")
+    direct = get_user_model().objects.get(pk=direct.pk)
+    assert direct.get_all_permissions() == {"applications.approve_decision"}
+    direct.is_active = False
+    assert not get_user_model().objects.get(pk=clerk.pk).has_perm("x.y") and not direct.has_perm(
+        "applications.approve_decision"
+    )
+    boss = UserFactory(email="chef@example.org", is_superuser=True)
+    assert get_user_model().objects.get(pk=boss.pk).has_perm("applications.approve_decision")
