@@ -46,15 +46,21 @@ def open_staff_task_exists(task_id: int) -> bool:
 
 
 def open_task_for_staff(user, task_id: int) -> Task | None:
-    """The open task with its process already of the flow's own class, with the application, call and programme
-    loaded alongside (one query instead of one per relation)."""
-    task = staff_tasks(user).filter(pk=task_id).first()
+    """The open task with its process already of the flow's own class, and the application, call, programme and
+    organisation loaded in the same query."""
+    related = ("call__programme", "organisation")
+    task = (
+        staff_tasks(user)
+        .select_related(
+            *(f"process__fundingprocess__application__{r}" for r in related),
+            *(f"process__earlystartprocess__request__application__{r}" for r in related),
+        )
+        .filter(pk=task_id)
+        .first()
+    )
     if task is not None:
-        process_class = task.flow_task.flow_class.process_class
-        application = "application" if process_class is FundingProcess else "request__application"
-        task.process = process_class.objects.select_related(
-            f"{application}__call__programme", f"{application}__organisation"
-        ).get(pk=task.process_id)
+        child = "fundingprocess" if task.flow_task.flow_class.process_class is FundingProcess else "earlystartprocess"
+        task.process = getattr(task.process, child)
     return task
 
 
