@@ -102,7 +102,9 @@ def test_after_fourteen_days_the_holder_is_reminded_and_the_administrators_are_t
 
     messages = mailbox.wait_for(2, subject=submitted.reference)
     assert sorted(m["To"] for m in messages) == [clerk.email, programme_admin.email]
-    assert [m["To"] for m in mailbox.matching("Aufgabe wartet seit 15 Tagen")] == [programme_admin.email]
+    by_recipient = {m["To"]: m["Subject"] for m in messages}
+    assert by_recipient[clerk.email].startswith("[Teilhabe] Erinnerung: Eine Aufgabe wartet seit 15 Tagen")
+    assert by_recipient[programme_admin.email].startswith("[Teilhabe] Aufgabe wartet seit 15 Tagen")
 
 
 def test_a_done_task_is_not_followed_up(submitted, clerk, programme_admin):

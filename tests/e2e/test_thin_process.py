@@ -67,7 +67,8 @@ def test_member_applies_clerk_proposes_approver_approves_member_downloads_the_le
     # Clara, a clerk, proposes to approve 3,150 EUR.
     staff = new_page()
     log_in(staff, clerk.email)
-    staff.goto("/staff/")
+    staff.goto("/staff/")  # "My tasks" is empty and links to the tasks waiting to be taken
+    staff.get_by_role("link", name=re.compile("Aufgabe wartet darauf, übernommen zu werden")).click()
     staff.get_by_role("link", name=re.compile("Hausaufgabenhilfe im Stadtteil")).click()
     staff.get_by_label("Zuwendung bewilligen").check()
     staff.get_by_label("Zu bewilligender Betrag (EUR)").fill("3.150,00")
@@ -77,7 +78,7 @@ def test_member_applies_clerk_proposes_approver_approves_member_downloads_the_le
     # Anke, a second person with the approver role, approves.
     boss = new_page()
     log_in(boss, approver.email)
-    boss.goto("/staff/")
+    boss.goto("/staff/queue/")
     boss.get_by_role("link", name=re.compile("Hausaufgabenhilfe im Stadtteil")).click()
     boss.get_by_text("3.150,00 EUR").wait_for()
     boss.get_by_label("Freigeben und Bescheid erlassen").check()
