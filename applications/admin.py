@@ -5,6 +5,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from applications.models import (
     Application,
+    ApplicationStatus,
     Call,
     ChecklistItem,
     Decision,
@@ -74,6 +75,12 @@ class CallAdmin(admin.ModelAdmin):
     list_display = ["title", "programme", "opens_at", "closes_at", "budget"]
     list_filter = ["programme"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Applications and their processes belong to the programme of their call; it cannot move under them.
+        if obj is not None and obj.applications.exists():
+            return ["programme"]
+        return []
+
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
@@ -81,6 +88,12 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ["status", "call__programme"]
     search_fields = ["title", "organisation__name"]
     readonly_fields = ["status", "submitted_at", "submitted_by", "created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once submitted, the call and the organisation are fixed: the procedure runs for them.
+        if obj is not None and obj.status != ApplicationStatus.DRAFT:
+            return [*self.readonly_fields, "call", "organisation"]
+        return self.readonly_fields
 
 
 @admin.register(Decision)

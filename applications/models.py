@@ -654,6 +654,10 @@ PUBLIC_EVENTS = {
 }
 
 
+# Who reviews, who declared a conflict and why: for the office, not for the other reviewer.
+REVIEW_EVENTS = {EventKind.REVIEWERS_ASSIGNED, EventKind.CONFLICT_DECLARED, EventKind.REVIEW_SUBMITTED}
+
+
 class ApplicationEvent(models.Model):
     """One step in the history of an application: who did what, when."""
 

@@ -1,6 +1,6 @@
 """Reads, and above all the querysets scoped to what a user may see."""
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from applications.models import Application, ApplicationStatus, Call, DecisionLetter, Document, Programme
@@ -59,6 +59,15 @@ def programmes_for_staff(user) -> QuerySet[Programme]:
     return Programme.objects.filter(Q(pk__in=teams.values("programme_id")) | ~Exists(teams))
 
 
+def staff_working_on(programme_id: int, users: QuerySet | None = None) -> QuerySet:
+    """Users who work on this programme: those in its team, and those in no team at all."""
+    from django.contrib.auth import get_user_model
+
+    users = users if users is not None else get_user_model().objects.all()
+    in_some_team = Programme.staff.through.objects.filter(user_id=OuterRef("pk"))
+    return users.filter(Q(staffed_programmes=programme_id) | ~Exists(in_some_team)).distinct()
+
+
 def applications_for_staff(user) -> QuerySet[Application]:
     """Submitted applications for the office, within the staff member's programmes. Reviewers see only those
     they review, and only after declaring that they have no conflict of interest. Drafts are the organisation's
@@ -78,6 +87,11 @@ def applications_for_staff(user) -> QuerySet[Application]:
             review_assignments__review__conflict_of_interest=False,
         ).distinct()
     return Application.objects.none()
+
+
+def is_office(user) -> bool:
+    """Clerks, approvers and programme administrators; reviewers alone are not the office."""
+    return any(user.has_perm(permission) for permission in OFFICE_PERMISSIONS)
 
 
 def documents_for_member(user) -> QuerySet[Document]:

@@ -304,6 +304,15 @@ def _require_perm(user, permission: str, message: str) -> None:
         raise NotAllowed(message)
 
 
+def _require_reviewer_for(application: Application, reviewer, *, field: str) -> None:
+    from applications.selectors import staff_working_on
+
+    if not reviewer.has_perm("applications.review_application"):
+        raise ApplicationError(_("%(name)s is not a reviewer.") % {"name": reviewer}, field=field)
+    if not staff_working_on(application.call.programme_id).filter(pk=reviewer.pk).exists():
+        raise ApplicationError(_("%(name)s is not in the team of this programme.") % {"name": reviewer}, field=field)
+
+
 def _open_application(application: Application, *statuses) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in statuses:
@@ -410,8 +419,7 @@ def reviewers_assign(*, application: Application, by, reviewers: list) -> list[R
     if len(reviewers) != needed or len({r.pk for r in reviewers}) != needed:
         raise ApplicationError(_("Choose %(count)s different reviewers.") % {"count": needed}, field="reviewers")
     for reviewer in reviewers:
-        if not reviewer.has_perm("applications.review_application"):
-            raise ApplicationError(_("%(name)s is not a reviewer.") % {"name": reviewer}, field="reviewers")
+        _require_reviewer_for(application, reviewer, field="reviewers")
     application.review_assignments.filter(active=True).update(active=False)
     assignments = [
         ReviewAssignment.objects.create(application=application, slot=slot, reviewer=reviewer, assigned_by=by)
@@ -426,8 +434,7 @@ def reviewer_reassign(*, application: Application, slot: int, by, reviewer) -> R
     """After a declared conflict: another reviewer takes the slot."""
     _require_perm(by, "applications.assign_reviewers", _("You may not assign reviewers."))
     application = _open_application(application, ApplicationStatus.IN_REVIEW)
-    if not reviewer.has_perm("applications.review_application"):
-        raise ApplicationError(_("%(name)s is not a reviewer.") % {"name": reviewer}, field="reviewer")
+    _require_reviewer_for(application, reviewer, field="reviewer")
     earlier = ReviewAssignment.objects.filter(application=application, slot=slot)
     if earlier.filter(reviewer=reviewer).exists():
         raise ApplicationError(_("This reviewer already had this review."), field="reviewer")

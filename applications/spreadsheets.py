@@ -22,6 +22,13 @@ def safe_text(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _xlsx_text(value) -> str:
+    """Safe text without the control characters a workbook cannot hold (pasted text sometimes has them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", safe_text(value))
+
+
 def _plain(value):
     """A cell value for XLSX: numbers and dates stay typed (naive, in local time), text is made safe."""
     if isinstance(value, datetime):
@@ -30,7 +37,7 @@ def _plain(value):
         return "" if value is None else str(value)
     if isinstance(value, int | float | Decimal | date):
         return value
-    return safe_text(value)
+    return _xlsx_text(value)
 
 
 class _Echo:

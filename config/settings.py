@@ -224,7 +224,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fire-process-timers": {"task": "workflow.tasks.fire_due_timers", "schedule": 60.0},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 120.0},
-    "refresh-dashboards": {"task": "reporting.tasks.refresh_dashboards", "schedule": 30.0},
+    "refresh-dashboards": {
+        "task": "reporting.tasks.refresh_dashboards",
+        "schedule": 30.0,
+        "options": {"expires": 25},  # a refresh that waited longer is dropped; the next one comes anyway
+    },
     "sweep-invitation-mail": {"task": "organisations.tasks.sweep_invitation_mail", "schedule": 120.0},
     "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 300.0},
     "deadline-reminders": {"task": "workflow.tasks.send_deadline_reminders", "schedule": 3600.0},

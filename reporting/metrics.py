@@ -357,7 +357,7 @@ def figures(selection: Selection, *, now: datetime | None = None, refresh: bool 
 
 def _remember(selection: Selection, now: datetime) -> None:
     recent = cache.get(RECENT_KEY) or {}
-    key = (selection.programme_ids, selection.call_id)
+    key = (tuple(sorted(selection.programme_ids)), selection.call_id)
     if now.timestamp() - recent.get(key, 0) > 60:  # write at most once a minute per selection
         recent[key] = now.timestamp()
         cache.set(RECENT_KEY, recent, None)

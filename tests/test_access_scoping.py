@@ -79,3 +79,17 @@ def test_switching_to_an_organisation_one_does_not_belong_to_is_refused(client, 
     other = charlie.memberships.get().organisation
     client.force_login(alice)
     assert client.post("/organisation/choose/", {"organisation": other.pk}).status_code == 404
+
+
+def test_a_submitted_application_cannot_move_to_another_call_or_organisation_in_the_admin(client, alice, call):
+    from tests.factories import ApplicationFactory, UserFactory
+    from workflow.services import application_submit_and_start
+
+    admin_user = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    draft = ApplicationFactory(organisation=alice.memberships.get().organisation, call=call, created_by=alice)
+    client.force_login(admin_user)
+    assert 'name="call"' in client.get(f"/admin/applications/application/{draft.pk}/change/").content.decode()
+    application_submit_and_start(application=draft, by=alice)
+    page = client.get(f"/admin/applications/application/{draft.pk}/change/").content.decode()
+    assert 'name="call"' not in page and 'name="organisation"' not in page
+    assert 'name="programme"' not in client.get(f"/admin/applications/call/{call.pk}/change/").content.decode()

@@ -38,7 +38,9 @@ def test_a_programme_administrator_assigns_and_only_the_reviewer_gets_the_task(
     client.force_login(second_reviewer)
     assert client.get(f"/staff/tasks/{review_task.pk}/").status_code == 403
     client.force_login(reviewer)
-    assert "Nachbarschaftsgarten" in client.get("/staff/").content.decode()
+    page = client.get("/staff/").content.decode()
+    assert f"/staff/tasks/{review_task.pk}/" in page and "Elternverein" in page
+    assert "Nachbarschaftsgarten" not in page  # the project only after declaring no conflict
 
 
 def test_the_application_stays_hidden_until_the_reviewer_declares_no_conflict(

@@ -69,21 +69,29 @@ def test_the_page_shows_every_part_of_the_file(client, reviewed, clerk):
     assert "Entscheidung vorschlagen" in page  # what happens now
 
 
-def test_a_pdf_opens_in_the_browser_sandboxed_and_other_types_only_download(client, reviewed, clerk):
+def test_pdfs_and_images_open_in_the_browser_and_other_types_only_download(client, reviewed, clerk, alice):
     pdf, docx = reviewed.documents.order_by("original_name").reverse()
+    image = add_document(reviewed, "Foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image/png", alice)
     client.force_login(clerk)
     shown = client.get(f"/staff/documents/{pdf.pk}/?view=1")
-    assert shown["Content-Disposition"].startswith("inline") and "sandbox" in shown["Content-Security-Policy"]
+    assert shown["Content-Disposition"].startswith("inline") and shown["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in shown["Content-Security-Policy"]
     assert b"".join(shown.streaming_content) == PDF
+    picture = client.get(f"/staff/documents/{image.pk}/?view=1")
+    assert picture["Content-Disposition"].startswith("inline") and "sandbox" in picture["Content-Security-Policy"]
     download = client.get(f"/staff/documents/{docx.pk}/?view=1")
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_reviewer_does_not_see_the_other_review(client, reviewed, reviewer):
+def test_a_reviewer_does_not_see_the_other_review_nor_who_wrote_it(client, reviewed, reviewer, second_reviewer):
+    from applications.models import EventKind
+
+    reviewed.events.create(kind=EventKind.CONFLICT_DECLARED, actor=second_reviewer, note="Meine Schwester leitet ihn.")
     client.force_login(reviewer)
     page = client.get(f"/staff/applications/{reviewed.pk}/").content.decode()
     assert "Sprachcafé" in page and 'id="reviews-heading"' not in page
+    assert "Rosa" not in page and "Meine Schwester" not in page
 
 
 def test_the_page_needs_a_constant_number_of_queries(client, django_assert_max_num_queries, reviewed, clerk, alice):

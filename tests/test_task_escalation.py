@@ -133,3 +133,19 @@ def test_a_reminder_set_later_than_the_escalation_stops_startup_with_a_clear_mes
     assert (
         "STAFF_TASK_REMIND_AFTER_DAYS must be at least 1 and less than STAFF_TASK_ESCALATE_AFTER_DAYS" in result.stderr
     )
+
+
+def test_reminders_and_escalations_stay_within_the_programme_teams(
+    submitted, clerk, second_clerk, programme_admin, background_worker, mailbox
+):
+    from tests.factories import CallFactory
+
+    elsewhere = CallFactory(programme__title="Stadtteilfonds").programme
+    elsewhere.staff.add(second_clerk)  # works on another programme only
+    other_admin = UserFactory(email="olaf@example.org", roles=["programme administrator"])
+    elsewhere.staff.add(other_admin)
+    task = waiting_for(15, submitted, FundingFlow.check_completeness)
+
+    assert escalate_overdue_tasks() == 2
+    assert outbox("task_reminder") == [(clerk.email, f"task-reminder:{task.pk}:{clerk.pk}")]
+    assert outbox("task_overdue") == [(programme_admin.email, f"task-overdue:{task.pk}:{programme_admin.pk}")]

@@ -241,3 +241,57 @@ def test_list_pages_need_a_constant_number_of_queries(client, django_assert_max_
     assert ApplicationStatus.SUBMITTED in set(call.applications.values_list("status", flat=True))
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+def test_a_reviewer_sees_the_application_in_the_list_only_after_declaring_no_conflict(
+    client, alice, call, clerk, programme_admin, reviewer
+):
+    from applications.services import review_declare
+    from tests.support.process import assign
+
+    application = submitted(alice, call, title="Geheimes Projekt")
+    confirm_complete(application, by=clerk)
+    assign(application, by=programme_admin, reviewers=[reviewer])
+    client.force_login(reviewer)
+    page = client.get("/staff/").content.decode()
+    assert "Deutsch-Türkischer Elternverein" in page  # to judge a conflict
+    assert "Geheimes Projekt" not in page and application.reference not in page
+    assert client.get("/staff/inbox/export.csv").status_code == 403  # the office downloads, reviewers do not
+
+    review_declare(assignment=application.review_assignments.get(), by=reviewer, conflict=False)
+    page = client.get("/staff/").content.decode()
+    assert "Geheimes Projekt" in page and application.reference in page
+
+
+def test_only_reviewers_of_the_programme_team_can_be_assigned(
+    client, alice, call, clerk, programme_admin, reviewer, second_reviewer
+):
+    other = CallFactory(programme__title="Stadtteilfonds")
+    other.programme.staff.add(second_reviewer)  # works on the other programme only
+    application = submitted(alice, call)
+    confirm_complete(application, by=clerk)
+    task = open_task(application, FundingFlow.assign_reviewers)
+    client.force_login(programme_admin)
+    page = client.get(f"/staff/tasks/{task.pk}/").content.decode()
+    assert reviewer.email in page and second_reviewer.email not in page
+    response = client.post(
+        "/staff/assign-reviewers/", {"tasks": [task.pk], "reviewer_1": second_reviewer.pk}, follow=True
+    )
+    assert "gehört nicht zum Team dieses Programms" in (response.content.decode())
+    assert Task.objects.get(pk=task.pk).status == STATUS.NEW
+
+
+def test_a_control_character_in_a_title_does_not_break_the_spreadsheet(client, alice, call, clerk):
+    application = submitted(alice, call, title="Sprach\x0bcafé\x1b")
+    client.force_login(clerk)
+    response = client.get("/staff/queue/export.xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows if row[0] == application.reference] == ["Sprachcafé"]
+
+
+def test_a_forged_batch_of_too_many_or_huge_ids_is_refused_politely(client, clerk):
+    client.force_login(clerk)
+    for ids in ([str(2**70)], [str(n) for n in range(1, 400)]):
+        response = client.post("/staff/queue/take/", {"tasks": ids}, follow=True)
+        assert response.status_code == 200 and "Aufgaben aus der Liste" in response.content.decode()

@@ -136,18 +136,21 @@ class OverdueForm(forms.Form):
         return data
 
 
-def reviewer_choices():
+def reviewer_choices(programme_id: int | None = None):
+    """Everyone with the reviewer permission; for one programme, only those who work on it (its team, or no
+    team at all), since others would never see the review task."""
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(groups__permissions__codename="review_application") | Q(user_permissions__codename="review_application")
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "email")
+    from applications.selectors import staff_working_on
+
+    reviewers = get_user_model().objects.filter(
+        Q(groups__permissions__codename="review_application") | Q(user_permissions__codename="review_application"),
+        is_active=True,
     )
+    if programme_id is not None:
+        reviewers = staff_working_on(programme_id, reviewers)
+    return reviewers.distinct().order_by("last_name", "first_name", "email")
 
 
 class ReviewerField(forms.ModelChoiceField):
@@ -156,11 +159,11 @@ class ReviewerField(forms.ModelChoiceField):
 
 
 class AssignReviewersForm(forms.Form):
-    def __init__(self, *args, count=1, **kwargs):
+    def __init__(self, *args, count=1, programme_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         for slot in range(1, count + 1):
             self.fields[f"reviewer_{slot}"] = ReviewerField(
-                label=_("Reviewer %(number)s") % {"number": slot}, queryset=reviewer_choices()
+                label=_("Reviewer %(number)s") % {"number": slot}, queryset=reviewer_choices(programme_id)
             )
 
     def reviewers(self):
@@ -169,6 +172,10 @@ class AssignReviewersForm(forms.Form):
 
 class ReassignReviewerForm(forms.Form):
     reviewer = ReviewerField(label=_("New reviewer"), queryset=reviewer_choices())
+
+    def __init__(self, *args, programme_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewer_choices(programme_id)
 
 
 class ConflictForm(forms.Form):
@@ -314,11 +321,16 @@ class IdListField(forms.Field):
 
     widget = forms.MultipleHiddenInput
 
+    MAX = 200
+
     def to_python(self, value):
         try:
-            return sorted({int(item) for item in value or []})
+            ids = sorted({int(item) for item in value or []})
         except (TypeError, ValueError):
             raise forms.ValidationError(_("Select tasks from the list.")) from None
+        if len(ids) > self.MAX or any(not 0 < pk < 2**63 for pk in ids):
+            raise forms.ValidationError(_("Select tasks from the list.")) from None
+        return ids
 
 
 class TaskSelectionForm(forms.Form):

@@ -103,9 +103,9 @@ def _applications_of(tasks) -> dict:
 
     ids = {task.process_id for task in tasks}
     applications = {
-        p.pk: p.application for p in FundingProcess.objects.filter(pk__in=ids).select_related("application")
+        p.pk: p.application for p in FundingProcess.objects.filter(pk__in=ids).select_related("application__call")
     }
-    early = EarlyStartProcess.objects.filter(pk__in=ids).select_related("request__application")
+    early = EarlyStartProcess.objects.filter(pk__in=ids).select_related("request__application__call")
     applications.update({p.pk: p.request.application for p in early})
     return applications
 
@@ -127,15 +127,34 @@ def _users_with_permission(permission: str):
     )
 
 
-def task_holders(task: Task) -> list:
-    """Who has to act on an open staff task: its owner, or when nobody has taken it, the staff whose role may
-    take it, less anyone the four-eyes rule keeps from it (the proposer of the decision to approve)."""
+class ProgrammeTeams:
+    """Who works on which programme (its team, or no team at all), asked once per programme per run."""
+
+    def __init__(self):
+        self._members = {}
+
+    def works_on(self, user, programme_id: int) -> bool:
+        from applications.selectors import staff_working_on
+
+        if programme_id not in self._members:
+            self._members[programme_id] = set(staff_working_on(programme_id).values_list("pk", flat=True))
+        return user.pk in self._members[programme_id]
+
+
+def task_holders(task: Task, application, teams: ProgrammeTeams) -> list:
+    """Who has to act on an open staff task: its owner, or when nobody has taken it, the staff of the
+    programme whose role may take it, less anyone the four-eyes rule keeps from it (the proposer of the
+    decision to approve)."""
     if task.owner_id:
         return [task.owner] if task.owner.is_active else []
     if not task.owner_permission:
         return []
     excluded = getattr(task.flow_task, "is_excluded", None)
-    return [user for user in _users_with_permission(task.owner_permission) if not (excluded and excluded(user, task))]
+    return [
+        user
+        for user in _users_with_permission(task.owner_permission)
+        if teams.works_on(user, application.call.programme_id) and not (excluded and excluded(user, task))
+    ]
 
 
 def _task_context(task: Task, application) -> dict:
@@ -159,12 +178,13 @@ def overdue_reminders(remind_after: timedelta | None = None) -> int:
         remind_after = timedelta(days=settings.STAFF_TASK_REMIND_AFTER_DAYS)
     tasks = list(_open_staff_tasks_older_than(remind_after))
     applications = _applications_of(tasks)
+    teams = ProgrammeTeams()
     count = 0
     for task in tasks:
         application = applications.get(task.process_id)
         if application is None:
             continue
-        for holder in task_holders(task):
+        for holder in task_holders(task, application, teams):
             written = notify(
                 recipient=holder,
                 event="task_reminder",
@@ -193,12 +213,15 @@ def overdue_escalations(overdue_after: timedelta | None = None) -> int:
     administrators = list(_users_with_permission("applications.assign_reviewers"))
     tasks = list(_open_staff_tasks_older_than(overdue_after))
     applications = _applications_of(tasks)
+    teams = ProgrammeTeams()
     count = 0
     for task in tasks:
         application = applications.get(task.process_id)
         if application is None:
             continue
         for administrator in administrators:
+            if not teams.works_on(administrator, application.call.programme_id):
+                continue
             written = notify(
                 recipient=administrator,
                 event="task_overdue",

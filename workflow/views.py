@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from viewflow.workflow.models import Task
 
 from applications.errors import ApplicationError, NotAllowed
 from applications.models import OPEN_STATUSES
@@ -68,6 +69,7 @@ class WorklistView(LoginRequiredMixin, View):
         return form, task_list(request.user, self.which, form.task_filter())
 
     def get(self, request):
+        from applications.selectors import is_office
         from workflow.worklists import COUNT_CAP, CappedPaginator, list_counts, task_rows
 
         form, tasks = self.setup_lists(request)
@@ -84,6 +86,7 @@ class WorklistView(LoginRequiredMixin, View):
             "counts": list_counts(request.user, {} if request.GET else {self.which: page.paginator.count}),
             "query": query.urlencode(),
             "cap": COUNT_CAP,
+            "may_export": is_office(request.user),
             "batch_take": self.which == "queue",
             "batch_reviewers": BatchReviewersForm() if may_assign and self.which != "done" else None,
         }
@@ -98,9 +101,13 @@ class WorklistExportView(WorklistView):
     def get(self, request, which, fmt):
         from django.utils import timezone
 
+        from applications.selectors import is_office
         from applications.spreadsheets import csv_response, xlsx_response
         from workflow.worklists import LISTS
 
+        require_staff(request.user)
+        if not is_office(request.user):
+            raise PermissionDenied  # reviewers work from their list; the office downloads
         if which not in LISTS or fmt not in ("csv", "xlsx"):
             raise Http404
         self.which = which
@@ -113,21 +120,19 @@ class WorklistExportView(WorklistView):
         return csv_response(name, header, self.rows(request.user, tasks))
 
     def rows(self, user, tasks):
+        """The ids in the list's order first (one query, a snapshot: tasks taken meanwhile neither vanish nor
+        repeat), then the rows a chunk at a time, three queries per chunk."""
         from workflow.worklists import task_rows
 
-        tasks = tasks.select_related("owner")
-        last = 0
-        while True:
-            # Pages by position in the (stable, pk-tie-broken) order, a chunk of rows per three queries.
-            batch = list(tasks[last : last + self.chunk])
-            if not batch:
-                return
-            for row in task_rows(user, batch):
+        ids = list(tasks.values_list("pk", flat=True))
+        for start in range(0, len(ids), self.chunk):
+            chunk = ids[start : start + self.chunk]
+            by_id = Task.objects.select_related("owner").in_bulk(chunk)
+            for row in task_rows(user, [by_id[pk] for pk in chunk if pk in by_id]):
                 application, task = row["application"], row["task"]
                 yield [application.reference, application.title, application.organisation.name,
                        application.call.programme.title, application.call.title, str(row["title"]), task.created,
                        row["due"], task.finished, str(task.owner or ""), application.requested_amount]  # fmt: skip
-            last += self.chunk
 
 
 def _back_to_list(request, default="workflow:tasks"):
@@ -310,18 +315,22 @@ class ApplicationView(LoginRequiredMixin, View):
 
     def context(self, request, application, form=None):
         from applications.assessment import grant_calculation, review_summary
-        from applications.models import EventKind
+        from applications.models import REVIEW_EVENTS, EventKind
         from applications.selectors import OFFICE_PERMISSIONS
         from workflow.selectors import open_tasks
 
         decisions = list(application.decisions.select_related("proposed_by", "approved_by", "letter"))
         may_cancel = application.status in OPEN_STATUSES and request.user.has_perm("applications.cancel_application")
-        events = list(application.events.select_related("actor"))
         office = any(request.user.has_perm(permission) for permission in OFFICE_PERMISSIONS)
+        events = list(application.events.select_related("actor"))
+        tasks = open_tasks(application)
+        if not office:  # a reviewer: who else reviews, and any conflict they declared, stay with the office
+            events = [event for event in events if event.kind not in REVIEW_EVENTS]
+            tasks = tasks.filter(owner=request.user)
         confirmed = [e for e in events if e.kind == EventKind.COMPLETENESS_CONFIRMED]
         return {
             "application": application,
-            "open_tasks": open_tasks(application),
+            "open_tasks": tasks,
             "grant": grant_calculation(application),
             "documents": application.documents.all(),
             "checklist": application.call.programme.checklist.all(),
@@ -430,8 +439,8 @@ class AssignReviewersView(HumanTaskView):
     success_message = gettext_lazy("The reviewers were assigned and can start.")
 
     def make_form(self, task, data=None):
-        count = task.process.coerced.application.call.programme.reviewers_required
-        return AssignReviewersForm(data, count=count)
+        programme = task.process.coerced.application.call.programme
+        return AssignReviewersForm(data, count=programme.reviewers_required, programme_id=programme.pk)
 
     def complete(self, process, form):
         return reviewers_assign(application=process.application, by=self.request.user, reviewers=form.reviewers())
@@ -442,6 +451,9 @@ class ReassignReviewerView(HumanTaskView):
     form_class = ReassignReviewerForm
     success_message = gettext_lazy("Another reviewer was assigned.")
     slot = 1
+
+    def make_form(self, task, data=None):
+        return ReassignReviewerForm(data, programme_id=task.process.coerced.application.call.programme_id)
 
     def complete(self, process, form):
         return reviewer_reassign(

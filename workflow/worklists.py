@@ -102,8 +102,12 @@ def task_list(user, which: str, task_filter: TaskFilter | None = None) -> QueryS
 def task_rows(user, tasks: list[Task], *, now=None) -> list[dict]:
     """What each row shows: the application, the step, when it is due and whether four eyes keep the user out.
 
-    Three queries for any number of rows: the processes of both kinds and the proposers of decisions to approve.
+    Three queries for any number of rows (four for reviewers): the processes of both kinds, the proposers of
+    decisions to approve, and for reviewers the applications they may see: only those whose review they took
+    after declaring no conflict. Of the others a reviewer sees the organisation, to judge a conflict, no more.
     """
+    from applications.selectors import applications_for_staff, is_office
+
     now = now or timezone.now()
     ids = [task.process_id for task in tasks]
     related = ("application__organisation", "application__call__programme")
@@ -116,6 +120,11 @@ def task_rows(user, tasks: list[Task], *, now=None) -> list[dict]:
             "application_id", "proposed_by_id"
         )
     )
+    if is_office(user):
+        visible = None
+    else:
+        ids = {application.pk for application in applications.values()}
+        visible = set(applications_for_staff(user).filter(pk__in=ids).values_list("pk", flat=True))
     rows = []
     for task in tasks:
         application = applications[task.process_id]
@@ -128,6 +137,7 @@ def task_rows(user, tasks: list[Task], *, now=None) -> list[dict]:
                 "step": task.flow_task.name,
                 "due": due,
                 "overdue": task.status in OPEN and due < now,
+                "visible": visible is None or application.pk in visible,
                 "blocked_by_four_eyes": task.flow_task is FundingFlow.approve
                 and proposers.get(application.pk) == user.pk,
             }
