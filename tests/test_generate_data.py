@@ -50,6 +50,8 @@ from workflow.services import (
 )
 from workflow.tasks import fire_due_timers
 
+pytestmark = pytest.mark.usefixtures("tasks_in_process")  # they read what the tasks did
+
 SIZES = {"applications": 60, "calls": 5, "organisations": 12}
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
 

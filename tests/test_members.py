@@ -15,6 +15,8 @@ from organisations.models import Invitation, InvitationMail, Membership, Members
 from organisations.services import invitation_mail_sweep, person
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
+pytestmark = pytest.mark.usefixtures("tasks_in_process")  # they read what the tasks did
+
 MEMBERS = "/organisation/members/"
 LINK = re.compile(r"https?://[^/\s]+(/organisation/members/join/[^\s\"<]+/)")
 

@@ -15,7 +15,7 @@ from tests.e2e.test_accessibility import check, violations
 from tests.e2e.test_thin_process import log_in
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("tasks_in_process")]
 
 MEMBERS = "/organisation/members/"
 LONG_ADDRESS = "someone.with.a.rather.long.address@example-organisation.org"

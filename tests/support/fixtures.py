@@ -47,3 +47,16 @@ def celery_worker_session(django_db_setup, django_db_blocker, smtp_server, media
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Celery tasks run in the test's own process right away, also in the CI pass that has a real worker: for
+    tests that look at what a task did (an e-mail in `mail.outbox`, a rendered letter) rather than at how the
+    worker runs it (that is tested in tests/reliability and with the `background_worker` fixture)."""
+    from config.celery_app import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
