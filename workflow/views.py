@@ -58,7 +58,7 @@ class WorklistView(LoginRequiredMixin, View):
     """Inbox, queue and done: filtered, sorted by deadline, 50 tasks a page, with batch actions and exports."""
 
     which = "inbox"
-    per_page = 50
+    per_page = 25
 
     def setup_lists(self, request):
         from applications.selectors import programmes_for_staff
