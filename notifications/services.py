@@ -189,17 +189,33 @@ def outbox_sweep(*, grace: timedelta = timedelta(minutes=2), stale: timedelta = 
     """
     from notifications.tasks import deliver_notification
 
-    now = timezone.now()
-    Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=now - stale).update(
-        status=NotificationStatus.PENDING
+    return redispatch(
+        Notification.objects.all(),
+        status="status",
+        claimed_at="claimed_at",
+        pending=NotificationStatus.PENDING,
+        sending=NotificationStatus.SENDING,
+        send=lambda pk: deliver_notification.delay(notification_id=pk),
+        grace=grace,
+        stale=stale,
     )
+
+
+def redispatch(
+    rows, *, status: str, claimed_at: str, pending, sending, send, grace: timedelta, stale: timedelta
+) -> int:
+    """The sweep of an outbox table: rows claimed longer ago than `stale` go back to pending (the worker that
+    claimed them is gone), and rows pending for longer than `grace` are handed to `send(pk)` again, the oldest
+    first, at most 1,000 a run. Returns how many were handed over."""
+    now = timezone.now()
+    rows.filter(**{status: sending, f"{claimed_at}__lt": now - stale}).update(**{status: pending})
     ids = list(
-        Notification.objects.filter(status=NotificationStatus.PENDING, created__lt=now - grace)
+        rows.filter(**{status: pending, "created__lt": now - grace})
         .order_by("created")
         .values_list("pk", flat=True)[:1000]
     )
-    for notification_id in ids:
-        deliver_notification.delay(notification_id=notification_id)
+    for pk in ids:
+        send(pk)
     return len(ids)
 
 

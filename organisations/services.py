@@ -394,17 +394,16 @@ def invitation_mail_deliver(*, invitation_id: int) -> bool:
 
 def invitation_mail_sweep(*, grace: timedelta = timedelta(minutes=2), stale: timedelta = timedelta(minutes=15)) -> int:
     """Hand invitations whose e-mail is still waiting to the workers again; returns how many."""
+    from notifications.services import redispatch
     from organisations.tasks import deliver_invitation
 
-    now = timezone.now()
-    Invitation.objects.filter(mail_status=InvitationMail.SENDING, mail_claimed_at__lt=now - stale).update(
-        mail_status=InvitationMail.PENDING
+    return redispatch(
+        Invitation.objects.all(),
+        status="mail_status",
+        claimed_at="mail_claimed_at",
+        pending=InvitationMail.PENDING,
+        sending=InvitationMail.SENDING,
+        send=lambda pk: deliver_invitation.delay(invitation_id=pk),
+        grace=grace,
+        stale=stale,
     )
-    ids = list(
-        Invitation.objects.filter(mail_status=InvitationMail.PENDING, created__lt=now - grace)
-        .order_by("created")
-        .values_list("pk", flat=True)[:1000]
-    )
-    for invitation_id in ids:
-        deliver_invitation.delay(invitation_id=invitation_id)
-    return len(ids)
