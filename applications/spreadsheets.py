@@ -1,7 +1,8 @@
 """Tables as downloads: CSV (UTF-8 with BOM, so spreadsheet programs detect the encoding) and XLSX.
 
-Cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) are prefixed
-with an apostrophe, so text typed by applicants can never run as a formula on a staff computer.
+Text that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) never runs as
+one on a staff computer: in CSV it gets a leading apostrophe, in XLSX it is a text cell with the quote prefix
+(shown unchanged). XLSX keeps numbers and dates typed; CSV has decimal points and ISO dates, for machines.
 """
 
 import csv
@@ -22,22 +23,31 @@ def safe_text(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _xlsx_text(value) -> str:
-    """Safe text without the control characters a workbook cannot hold (pasted text sometimes has them)."""
+def _xlsx_cell(sheet, value):
+    """A typed cell: numbers and dates stay numbers and dates (shown in the reader's own format); text is stored
+    as text with Excel's quote prefix where it looks like a formula, so it shows unchanged and never runs, and
+    without the control characters a workbook cannot hold (pasted text sometimes has them)."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", safe_text(value))
-
-
-def _plain(value):
-    """A cell value for XLSX: numbers and dates stay typed (naive, in local time), text is made safe."""
     if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, int | float | Decimal | date):
-        return value
-    return _xlsx_text(value)
+        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "#,##0.00"
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        cell = WriteOnlyCell(sheet, value)
+    else:
+        text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+        cell = WriteOnlyCell(sheet, text)
+        cell.data_type = "s"
+        cell.quotePrefix = text.startswith(FORMULA_START)
+    return cell
 
 
 class _Echo:
@@ -69,12 +79,21 @@ def _csv_cell(value) -> str:
 
 def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence], *, title: str) -> HttpResponse:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in header])
+    sheet = workbook.create_sheet(title=str(title)[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    heading = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, str(text))
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
     for row in rows:
-        sheet.append([_plain(value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

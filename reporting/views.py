@@ -125,19 +125,15 @@ class FiguresView(DashboardAccess, View):
 
 
 class TransparencyExportView(DashboardAccess, View):
-    CONTENT_TYPES = {
-        "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-
     def get(self, request, fmt):
+        from applications.spreadsheets import csv_response, xlsx_response
+
         form, selection = _selected(request)
         if selection is None:
             return render(
                 request, "reporting/dashboard.html", {"form": form, "query": request.GET.urlencode()}, status=400
             )
-        content = transparency.as_csv(selection) if fmt == "csv" else transparency.as_xlsx(selection)
-        response = HttpResponse(content, content_type=self.CONTENT_TYPES[fmt])
-        filename = f"transparency-{timezone.localdate():%Y-%m-%d}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        name, rows = f"transparency-{timezone.localdate():%Y-%m-%d}", transparency.rows(selection)
+        if fmt == "xlsx":
+            return xlsx_response(name, transparency.headers(), rows, title=_("Grants"))
+        return csv_response(name, transparency.headers(), rows)

@@ -83,7 +83,7 @@ def grants(call, decide):
 
 
 def csv_rows(response):
-    content = response.content
+    content = b"".join(response.streaming_content)
     assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark for Excel
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
@@ -117,7 +117,7 @@ def test_the_csv_lists_exactly_the_approved_grants_of_consenting_organisations(c
         ['Verein "Brücke", Bremen-Nord', "Nachhilfe, Lesen; Schreiben", "12000.50", "2027-03-01", "2027-11-30",
          "Self-help and project funding", call.title, today],
     ]  # fmt: skip
-    body = response.content.decode("utf-8-sig")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Stiller Verein" not in body and "Abgelehnter" not in body and "Noch nicht" not in body
     assert '"Verein ""Brücke"", Bremen-Nord"' in body  # quotes doubled, commas quoted (RFC 4180)
 
