@@ -82,8 +82,15 @@ def grants(call, decide):
     return call, other
 
 
+def body_of(response) -> bytes:
+    """The streamed download, read once."""
+    if not hasattr(response, "body"):
+        response.body = b"".join(response.streaming_content)
+    return response.body
+
+
 def csv_rows(response):
-    content = b"".join(response.streaming_content)
+    content = body_of(response)
     assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark for Excel
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
@@ -117,7 +124,7 @@ def test_the_csv_lists_exactly_the_approved_grants_of_consenting_organisations(c
         ['Verein "Brücke", Bremen-Nord', "Nachhilfe, Lesen; Schreiben", "12000.50", "2027-03-01", "2027-11-30",
          "Self-help and project funding", call.title, today],
     ]  # fmt: skip
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    body = body_of(response).decode("utf-8-sig")
     assert "Stiller Verein" not in body and "Abgelehnter" not in body and "Noch nicht" not in body
     assert '"Verein ""Brücke"", Bremen-Nord"' in body  # quotes doubled, commas quoted (RFC 4180)
 
