@@ -146,3 +146,34 @@ def review_summary(application: Application) -> dict:
         by_criterion = {s.criterion_id: s.score for s in review.scores.all()}
         review.weighted = round(sum(c.weight * by_criterion.get(c.pk, 0) for c in criteria) / weight_total, 2)
     return {"reviews": reviews, "criteria": rows}
+
+
+def plan_figures(application: Application) -> dict:
+    """The financing plan as the organisation submitted it: costs, own funds, third-party funds, the request."""
+    return {
+        "costs": cost_total(application) or ZERO,
+        "own_funds": application.own_funds or ZERO,
+        "third_party_funds": third_party_total(application),
+        "requested_amount": application.requested_amount,
+    }
+
+
+def grant_limit_for(application: Application, eligible_costs: Decimal) -> Decimal:
+    """The most that may be granted on these eligible costs: the programme maximum, the request, what the financing
+    method allows, and never more than the costs left after own and third-party funds (no over-financing)."""
+    figures = plan_figures(application)
+    programme = application.call.programme
+    limits = [programme.max_amount, max(eligible_costs - figures["own_funds"] - figures["third_party_funds"], ZERO)]
+    if figures["requested_amount"]:
+        limits.append(figures["requested_amount"])
+    plan = financing.FinancingPlan(
+        eligible_costs=eligible_costs,
+        own_funds=figures["own_funds"],
+        third_party_funds=figures["third_party_funds"],
+        requested=figures["requested_amount"],
+    )
+    try:
+        limits.append(financing.compute_grant(financing_terms(programme), plan).by_method)
+    except financing.FinancingError:
+        pass
+    return min(limits)

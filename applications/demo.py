@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
@@ -12,10 +13,14 @@ from django.utils import timezone
 
 from applications import roles
 from applications.models import (
+    AnbestVersion,
+    Authority,
     Call,
     ChecklistItem,
     FinancingMethod,
+    PaymentPeriod,
     Programme,
+    RemedyKind,
     RequiredDocument,
     ReviewCriterion,
 )
@@ -24,11 +29,7 @@ from organisations.models import LegalForm, Membership, MembershipRole, Organisa
 DEMO_PASSWORD = "teilhabe-demo"
 BERLIN = ZoneInfo("Europe/Berlin")
 
-LEGAL_REMEDY = (
-    "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden. Der "
-    "Widerspruch ist schriftlich oder zur Niederschrift bei der Senatorin für Arbeit, Soziales, Jugend und "
-    "Integration, Bahnhofsplatz 29, 28195 Bremen, einzulegen."
-)
+ANBEST_P_TEXT = (Path(__file__).parent / "demo_texts" / "anbest-p.txt").read_text(encoding="utf-8")
 
 USERS = [
     # e-mail, first name, last name, language, staff group, is_staff, is_superuser, what they show
@@ -158,7 +159,36 @@ def _organisations(users: dict) -> None:
         Membership.objects.update_or_create(user=user, organisation=org, defaults={"role": role})
 
 
+GUIDELINE = "Richtlinie zur Förderung von Migrant*innenorganisationen im Land Bremen (Demonstrationsfassung)"
+
+
+def demo_authority() -> Authority:
+    """The integration office as the issuing authority: a Senatorin, so the remedy is an action at the court."""
+    authority, _ = Authority.objects.get_or_create(
+        name="Die Senatorin für Arbeit, Soziales, Jugend und Integration",
+        defaults=dict(
+            unit="Referat Integrationspolitik",
+            street="Bahnhofsplatz 29",
+            postcode="28195",
+            city="Bremen",
+            phone="0421 361-0",
+            email="integration@demo.teilhabe.example",
+            office_hours="Mo–Do 9–15 Uhr, Fr 9–12 Uhr",
+            letterhead="Freie Hansestadt Bremen",
+            remedy_kind=RemedyKind.ACTION,
+            remedy_body="Verwaltungsgericht der Freien Hansestadt Bremen",
+            remedy_address="Am Wall 198, 28195 Bremen",
+            payment_period=PaymentPeriod.SIX_WEEKS,
+        ),
+    )
+    AnbestVersion.objects.get_or_create(
+        authority=authority, version_date=date(2025, 1, 1), defaults={"text": ANBEST_P_TEXT}
+    )
+    return authority
+
+
 def _programmes() -> None:
+    authority = demo_authority()
     projekt, _ = Programme.objects.get_or_create(
         title_de="Selbsthilfe- und Projektförderung",
         defaults=dict(
@@ -179,7 +209,8 @@ def _programmes() -> None:
             min_amount=Decimal("500.00"),
             max_amount=Decimal("15000.00"),
             informal_initiatives_may_apply=True,
-            legal_remedy=LEGAL_REMEDY,
+            authority=authority,
+            guideline=GUIDELINE,
         ),
     )
     stadtteilfonds, _ = Programme.objects.get_or_create(
@@ -203,7 +234,8 @@ def _programmes() -> None:
             min_amount=Decimal("100.00"),
             max_amount=Decimal("3000.00"),
             informal_initiatives_may_apply=True,
-            legal_remedy=LEGAL_REMEDY,
+            authority=authority,
+            guideline=GUIDELINE,
         ),
     )
     projekt.topics.add(*Topic.objects.filter(name__in=["Bildung", "Empowerment", "Sprache"]))

@@ -36,6 +36,113 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("other document")
 
 
+class RemedyKind(models.TextChoices):
+    """Which legal remedy lies against the authority's decisions (§ 68(1) sentence 2 no. 1 VwGO, AGVwGO Bremen)."""
+
+    ACTION = "action", _("action at the administrative court (Klage)")
+    OBJECTION = "objection", _("objection to an authority (Widerspruch)")
+
+
+class PaymentPeriod(models.TextChoices):
+    """How far ahead a grant may be requested (ANBest-P Nr. 1.4): six weeks federally, two months in several states."""
+
+    SIX_WEEKS = "six_weeks", _("six weeks")
+    TWO_MONTHS = "two_months", _("two months")
+
+
+def authority_logo_upload_to(instance, filename):
+    return f"authorities/{uuid.uuid4().hex}"
+
+
+class Authority(models.Model):
+    """Bewilligungsbehörde: the authority that issues decision letters.
+
+    Its legal remedy, letterhead, contact block and payment rule are printed on every letter of its programmes, so
+    they are set once per authority, not per programme.
+    """
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("As printed on letters, in German."))
+    unit = models.CharField(_("department"), max_length=200, blank=True)
+    street = models.CharField(_("street and number"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    city = models.CharField(_("town"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    letterhead = models.TextField(
+        _("letterhead"), blank=True, help_text=_("Lines printed above the sender, e.g. 'Freie Hansestadt Bremen'.")
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to=authority_logo_upload_to,
+        blank=True,
+        help_text=_("Optional. A PNG or JPEG image printed in the letterhead."),
+    )
+    remedy_kind = models.CharField(
+        _("legal remedy against its decisions"),
+        max_length=20,
+        choices=RemedyKind.choices,
+        default=RemedyKind.ACTION,
+        help_text=_(
+            "Against decisions of a supreme state authority (a Senator) there is no objection procedure unless a law "
+            "prescribes one (§ 68(1) VwGO, AGVwGO Bremen): choose the action. See docs/legal-basis.md."
+        ),
+    )
+    remedy_body = models.CharField(
+        _("court or authority that receives the remedy"),
+        max_length=200,
+        help_text=_("For example: Verwaltungsgericht der Freien Hansestadt Bremen."),
+    )
+    remedy_address = models.CharField(
+        _("its address"), max_length=300, help_text=_("Street, postcode and town, on one line.")
+    )
+    payment_period = models.CharField(
+        _("payments may be requested for needs within"),
+        max_length=20,
+        choices=PaymentPeriod.choices,
+        default=PaymentPeriod.SIX_WEEKS,
+        help_text=_("The period of ANBest-P Nr. 1.4 as the authority's ANBest-P set it."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("issuing authority")
+        verbose_name_plural = _("issuing authorities")
+
+    def __str__(self):
+        return self.name
+
+    def current_anbest(self, on=None):
+        """The ANBest-P version in force on a day (today by default); None if the authority has none yet."""
+        on = on or timezone.localdate()
+        return self.anbest_versions.filter(version_date__lte=on).order_by("-version_date").first()
+
+
+class AnbestVersion(models.Model):
+    """ANBest-P: the general conditions for project grants in one version; annexed to every grant letter."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="anbest_versions")
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        default="Allgemeine Nebenbestimmungen für Zuwendungen zur Projektförderung (ANBest-P)",
+    )
+    version_date = models.DateField(_("version of (Fassung vom)"), help_text=_("Applies to letters from this day."))
+    text = models.TextField(
+        _("text"), help_text=_("German, as it is annexed to the letter. A blank line starts a new paragraph.")
+    )
+
+    class Meta:
+        ordering = ["authority", "-version_date"]
+        verbose_name = _("ANBest-P version")
+        verbose_name_plural = _("ANBest-P versions")
+        constraints = [models.UniqueConstraint(fields=["authority", "version_date"], name="one_anbest_version_per_day")]
+
+    def __str__(self):
+        return f"{self.title} ({self.version_date:%d.%m.%Y})"
+
+
 class Programme(models.Model):
     """A funding programme of the office; title, description and eligibility text are translatable."""
 
@@ -113,9 +220,18 @@ class Programme(models.Model):
         verbose_name=_("topics"),
         help_text=_("The public catalogue lets people find the programme by these topics."),
     )
-    legal_remedy = models.TextField(
-        _("instructions on legal remedies (Rechtsbehelfsbelehrung)"),
-        help_text=_("Printed on every decision letter of this programme. German, legally binding."),
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("issuing authority"),
+        help_text=_("Issues the decision letters; its legal remedy and letterhead are printed on them."),
+    )
+    guideline = models.CharField(
+        _("funding guideline"),
+        max_length=300,
+        blank=True,
+        help_text=_("Cited as legal basis in letters, in German, e.g. 'Richtlinie … vom 1. Januar 2026'."),
     )
 
     class Meta:
@@ -539,6 +655,41 @@ class DecisionStatus(models.TextChoices):
     PROPOSED = "proposed", _("proposed")
     APPROVED = "approved", pgettext_lazy("decision", "approved")
     SENT_BACK = "sent_back", _("sent back to the proposer")
+    LAPSED = "lapsed", _("lapsed: the procedure ended before approval")
+
+
+# Proposals that still wait for approval reserve their amount against the call's budget; approvals commit it.
+RESERVING_STATUSES = (DecisionStatus.PROPOSED, DecisionStatus.APPROVED)
+
+
+class ReasonGround(models.TextChoices):
+    """What a rejection or a partial rejection rests on; the letter prints the matching legal sentence (§ 39 VwVfG).
+
+    The first two are bound decisions (a rule is not met); the others are discretionary and need the weighing.
+    """
+
+    ELIGIBILITY = "eligibility", _("a condition of the programme is not met")
+    INCOMPLETE = "incomplete", _("documents or information are missing")
+    FINANCING = "financing", _("the whole financing of the project is not secured")
+    COSTS = "costs", _("costs are not eligible, necessary or reasonable")
+    MAXIMUM = "maximum", _("the programme's maximum grant")
+    BUDGET = "budget", _("the budget of the call is not sufficient")
+    PRIORITY = "priority", _("lower priority under the call's criteria")
+    OTHER = "other", _("other reasons (described below)")
+
+
+DISCRETIONARY_GROUNDS = frozenset({ReasonGround.COSTS, ReasonGround.BUDGET, ReasonGround.PRIORITY, ReasonGround.OTHER})
+
+# The clerk's consolidated review memo (Prüfvermerk): what the audit expects to see checked before a grant.
+MEMO_CHECKS = (
+    ("check_public_interest", _("The project is in the substantial interest of the state (§ 23 LHO).")),
+    ("check_subsidiarity", _("The purpose cannot be reached without the grant or with less (subsidiarity).")),
+    ("check_whole_funding", _("The whole financing of the project is secured (VV Nr. 1.2 zu § 44 LHO).")),
+    ("check_costs_reasonable", _("The eligible costs are necessary and reasonable (economy and thrift).")),
+    ("check_budget", _("Budget funds are available in the call (§ 34 LHO).")),
+    ("check_no_overdue_proofs", _("The organisation has no overdue proof of use from earlier grants.")),
+    ("check_no_double_funding", _("There is no double funding of the same costs.")),
+)
 
 
 class Decision(models.Model):
@@ -555,7 +706,46 @@ class Decision(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
-    reasons = models.TextField(_("reasons"), blank=True)
+    reasons = models.TextField(
+        _("reasons: the facts"), blank=True, help_text=_("What the decision rests on, for the organisation to read.")
+    )
+    weighing = models.TextField(
+        _("reasons: weighing of discretion"),
+        blank=True,
+        help_text=_("Why the office decides this way within its discretion (Ermessenserwägungen)."),
+    )
+    requested_amount = models.DecimalField(
+        _("requested grant (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    eligible_costs = models.DecimalField(
+        _("eligible costs (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    own_funds = models.DecimalField(_("own funds (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    third_party_funds = models.DecimalField(
+        _("third-party funds (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    gap_closure = models.TextField(
+        _("how the rest of the financing is secured"),
+        blank=True,
+        help_text=_("Only when the grant, own and third-party funds do not cover the eligible costs."),
+    )
+    check_public_interest = models.BooleanField(MEMO_CHECKS[0][1], default=False)
+    check_subsidiarity = models.BooleanField(MEMO_CHECKS[1][1], default=False)
+    check_whole_funding = models.BooleanField(MEMO_CHECKS[2][1], default=False)
+    check_costs_reasonable = models.BooleanField(MEMO_CHECKS[3][1], default=False)
+    check_budget = models.BooleanField(MEMO_CHECKS[4][1], default=False)
+    check_no_overdue_proofs = models.BooleanField(MEMO_CHECKS[5][1], default=False)
+    check_no_double_funding = models.BooleanField(MEMO_CHECKS[6][1], default=False)
+    memo = models.TextField(_("review memo of the proposal (Prüfvermerk)"), blank=True)
+    anbest = models.ForeignKey(
+        AnbestVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("ANBest-P version"),
+        help_text=_("The version in force at approval, annexed to the letter."),
+    )
     period_start = models.DateField(_("approval period from"), null=True, blank=True)
     period_end = models.DateField(_("approval period until"), null=True, blank=True)
     conditions = models.TextField(
@@ -589,6 +779,52 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.application} v{self.version}: {self.get_outcome_display()}"
+
+    @property
+    def is_partial(self) -> bool:
+        """A grant below the amount requested is a partial rejection (im Übrigen abgelehnt)."""
+        return (
+            self.outcome == DecisionOutcome.APPROVE
+            and self.requested_amount is not None
+            and self.amount is not None
+            and self.amount < self.requested_amount
+        )
+
+    @property
+    def rejected_amount(self) -> Decimal | None:
+        return self.requested_amount - self.amount if self.is_partial else None
+
+    @property
+    def total_funding(self) -> Decimal | None:
+        if self.eligible_costs is None:
+            return None
+        return (self.own_funds or 0) + (self.third_party_funds or 0) + (self.amount or 0)
+
+    @property
+    def funding_gap(self) -> Decimal:
+        """Eligible costs not covered by own funds, third-party funds and the grant (0 when covered)."""
+        total = self.total_funding
+        return max(self.eligible_costs - total, Decimal("0.00")) if total is not None else Decimal("0.00")
+
+    @property
+    def memo_checks(self) -> list[tuple[str, bool]]:
+        return [(label, getattr(self, name)) for name, label in MEMO_CHECKS]
+
+
+class DecisionGround(models.Model):
+    """One ground a rejection or partial rejection rests on."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="grounds")
+    ground = models.CharField(_("ground"), max_length=20, choices=ReasonGround.choices)
+
+    class Meta:
+        ordering = ["decision", "pk"]
+        verbose_name = _("ground of the decision")
+        verbose_name_plural = _("grounds of the decision")
+        constraints = [models.UniqueConstraint(fields=["decision", "ground"], name="one_ground_per_decision")]
+
+    def __str__(self):
+        return self.get_ground_display()
 
 
 def letter_upload_to(instance, filename):

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from applications.errors import ApplicationError, NotAllowed
 from applications.formatting import format_money
 from applications.models import (
+    DISCRETIONARY_GROUNDS,
     EDITABLE_STATUSES,
+    MEMO_CHECKS,
     OPEN_STATUSES,
     Application,
     ApplicationEvent,
@@ -20,6 +22,7 @@ from applications.models import (
     Call,
     CostLine,
     Decision,
+    DecisionGround,
     DecisionLetter,
     DecisionOutcome,
     DecisionStatus,
@@ -27,6 +30,7 @@ from applications.models import (
     EarlyStartRequest,
     EventKind,
     ItemsRequest,
+    ReasonGround,
     Review,
     ReviewAssignment,
     Score,
@@ -509,74 +513,161 @@ def decision_propose(
     outcome: str,
     amount: Decimal | None = None,
     reasons: str = "",
+    weighing: str = "",
+    grounds: list[str] | tuple[str, ...] = (),
+    eligible_costs: Decimal | None = None,
+    gap_closure: str = "",
+    checks: dict[str, bool] | None = None,
+    memo: str = "",
     period_start: date | None = None,
     period_end: date | None = None,
     conditions: str = "",
 ) -> Decision:
-    """A clerk proposes to approve (with an amount) or to reject (with reasons)."""
+    """A clerk proposes to approve (with an amount) or to reject, with the reasons and the review memo.
+
+    An approval must keep the whole financing secured (VV Nr. 1.2 zu § 44 LHO) without over-financing, stay within
+    the call's budget (the amount is reserved until approval or send-back), and record the memo's checks. A grant
+    below the request is a partial rejection and, like a rejection, needs its grounds and reasons (§ 39 VwVfG).
+    """
+    from applications.assessment import plan_figures
+    from applications.budget import budget_require
+
     if not by.has_perm("applications.check_application"):
         raise NotAllowed(_("You may not propose decisions."))
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update().select_related("call__programme").get(pk=application.pk)
     if application.status not in OPEN_STATUSES:
         raise ApplicationError(_("A decision can only be proposed for a submitted application."))
-    if outcome == DecisionOutcome.APPROVE and not amount:
-        raise ApplicationError(_("Enter the amount to grant."), field="amount")
-    if outcome == DecisionOutcome.APPROVE:
-        limit = grant_limit(application)
-        if amount > limit:
+    latest = application.decisions.order_by("-version").first()
+    if latest and latest.status == DecisionStatus.PROPOSED:
+        raise ApplicationError(_("A proposal is already waiting for approval."))
+    approving = outcome == DecisionOutcome.APPROVE
+    figures = plan_figures(application)
+    checks = checks or {}
+    grounds = list(dict.fromkeys(grounds))
+    if approving:
+        amount, eligible_costs = _approval_amounts(application, amount, eligible_costs, figures)
+        gap = eligible_costs - figures["own_funds"] - figures["third_party_funds"] - amount
+        if gap > 0 and not gap_closure.strip():
             raise ApplicationError(
-                _("At most %(limit)s EUR can be granted (programme maximum, request and financing plan).")
-                % {"limit": format_money(limit)},
-                field="amount",
+                _(
+                    "Own funds, third-party funds and this grant leave %(gap)s EUR of the eligible costs unfunded. "
+                    "Reduce the eligible costs or say how the rest is secured (VV Nr. 1.2 zu § 44 LHO)."
+                )
+                % {"gap": format_money(gap)},
+                field="gap_closure",
             )
         if not Review.objects.filter(assignment__application=application, submitted_at__isnull=False).exists():
             raise ApplicationError(_("An approval needs the content review first; only a rejection is possible."))
-    if outcome == DecisionOutcome.REJECT and not reasons.strip():
-        raise ApplicationError(_("A rejection must state its reasons."), field="reasons")
-    approving = outcome == DecisionOutcome.APPROVE
+        for name, _label in MEMO_CHECKS:
+            if not checks.get(name):
+                raise ApplicationError(_("Confirm this check, or propose a rejection."), field=name)
+    partial = approving and figures["requested_amount"] is not None and amount < figures["requested_amount"]
+    if not approving or partial:
+        _require_reasons(grounds, reasons, weighing, partial=partial)
     period_start = (period_start or application.period_start) if approving else None
     period_end = (period_end or application.period_end) if approving else None
     if approving and (period_start is None or period_end is None):
         raise ApplicationError(_("Enter the approval period."), field="period_start")
     if approving and period_end < period_start:
         raise ApplicationError(_("The approval period cannot end before it starts."), field="period_end")
-    latest = application.decisions.order_by("-version").first()
-    if latest and latest.status == DecisionStatus.PROPOSED:
-        raise ApplicationError(_("A proposal is already waiting for approval."))
+    if approving:
+        budget_require(call=application.call, amount=amount)
     decision = Decision.objects.create(
         application=application,
         version=(latest.version + 1) if latest else 1,
         outcome=outcome,
         amount=amount if approving else None,
         reasons=reasons,
+        weighing=weighing,
+        requested_amount=figures["requested_amount"],
+        eligible_costs=eligible_costs if approving else figures["costs"],
+        own_funds=figures["own_funds"],
+        third_party_funds=figures["third_party_funds"],
+        gap_closure=gap_closure if approving else "",
+        memo=memo,
         period_start=period_start,
         period_end=period_end,
         conditions=conditions if approving else "",
         proposed_by=by,
+        **{name: bool(checks.get(name)) for name, _label in MEMO_CHECKS},
     )
+    DecisionGround.objects.bulk_create(DecisionGround(decision=decision, ground=ground) for ground in grounds)
     application.status = ApplicationStatus.DECISION_PROPOSED
     application.save(update_fields=["status", "updated"])
     event_record(application, EventKind.DECISION_PROPOSED, by, decision.get_outcome_display())
     return decision
 
 
-def grant_limit(application: Application) -> Decimal:
-    """The most that may be granted: the programme maximum, the request and what the financing method allows."""
-    from applications.assessment import grant_calculation
+def _approval_amounts(
+    application: Application, amount: Decimal | None, eligible_costs: Decimal | None, figures: dict
+) -> tuple[Decimal, Decimal]:
+    from applications.assessment import grant_limit_for
 
-    limits = [application.call.programme.max_amount]
-    if application.requested_amount:
-        limits.append(application.requested_amount)
-    calculation = grant_calculation(application)
-    if calculation is not None:
-        limits.append(calculation.by_method)
-    return min(limits)
+    if not amount:
+        raise ApplicationError(_("Enter the amount to grant."), field="amount")
+    if eligible_costs is None:
+        eligible_costs = figures["costs"]
+    if eligible_costs <= 0:
+        raise ApplicationError(_("The eligible costs must be more than zero."), field="eligible_costs")
+    if eligible_costs > figures["costs"]:
+        raise ApplicationError(
+            _("The eligible costs cannot be more than the costs in the plan (%(costs)s EUR).")
+            % {"costs": format_money(figures["costs"])},
+            field="eligible_costs",
+        )
+    limit = grant_limit_for(application, eligible_costs)
+    if amount > limit:
+        raise ApplicationError(
+            _(
+                "At most %(limit)s EUR can be granted: the programme maximum, the request, the financing method "
+                "and the eligible costs left after own and third-party funds (no over-financing)."
+            )
+            % {"limit": format_money(limit)},
+            field="amount",
+        )
+    return amount, eligible_costs
+
+
+def _require_reasons(grounds: list[str], reasons: str, weighing: str, *, partial: bool) -> None:
+    """A rejection, or the rejected part of a partial grant, states its grounds, facts and weighing (§ 39 VwVfG)."""
+    unknown = set(grounds) - set(ReasonGround.values)
+    if unknown:
+        raise ApplicationError(_("Choose the grounds from the list."), field="grounds")
+    if not grounds:
+        message = (
+            _("The grant is below the request, so the rest is rejected: choose the grounds.")
+            if partial
+            else _("Choose the grounds of the rejection.")
+        )
+        raise ApplicationError(message, field="grounds")
+    if not reasons.strip():
+        message = (
+            _("Describe the facts why less than requested is granted; the organisation reads this.")
+            if partial
+            else _("A rejection must state its reasons.")
+        )
+        raise ApplicationError(message, field="reasons")
+    if DISCRETIONARY_GROUNDS.intersection(grounds) and not weighing.strip():
+        raise ApplicationError(
+            _("These grounds are a matter of discretion: explain how you weighed the interests."), field="weighing"
+        )
+
+
+def grant_limit(application: Application) -> Decimal:
+    """The most that may be granted on the plan's own costs (see `grant_limit_for`)."""
+    from applications.assessment import cost_total, grant_limit_for
+
+    return grant_limit_for(application, cost_total(application) or Decimal("0.00"))
 
 
 def _pending_decision(decision: Decision, by) -> Decision:
     if not by.has_perm("applications.approve_decision"):
         raise NotAllowed(_("You may not approve decisions."))
-    decision = Decision.objects.select_for_update().select_related("application").get(pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("application__call__programme__authority")
+        .get(pk=decision.pk)
+    )
     if decision.proposed_by_id == by.pk:
         raise NotAllowed(_("You proposed this decision, so a second person must approve it."))
     if decision.status != DecisionStatus.PROPOSED:
@@ -586,13 +677,30 @@ def _pending_decision(decision: Decision, by) -> Decision:
 
 @transaction.atomic
 def decision_approve(*, decision: Decision, by, comment: str = "") -> Decision:
-    """A second person with the approver role signs the proposal (four eyes)."""
+    """A second person with the approver role signs the proposal (four eyes).
+
+    A grant commits its amount against the call's budget (counted again under the call's lock, so concurrent
+    approvals cannot exceed it) and fixes the ANBest-P version in force, which the letter annexes.
+    """
+    from applications.budget import budget_require
+
     decision = _pending_decision(decision, by)
+    if decision.outcome == DecisionOutcome.APPROVE:
+        call = decision.application.call
+        budget_require(call=call, amount=decision.amount, excluding=decision)
+        decision.anbest = call.programme.authority.current_anbest(timezone.localdate())
+        if decision.anbest is None:
+            raise ApplicationError(
+                _(
+                    "The issuing authority has no ANBest-P version in force. An administrator must add it before a "
+                    "grant can be approved."
+                )
+            )
     decision.status = DecisionStatus.APPROVED
     decision.approved_by = by
     decision.approved_at = timezone.now()
     decision.approver_comment = comment
-    decision.save(update_fields=["status", "approved_by", "approved_at", "approver_comment"])
+    decision.save(update_fields=["status", "approved_by", "approved_at", "approver_comment", "anbest"])
     application = decision.application
     application.status = (
         ApplicationStatus.APPROVED if decision.outcome == DecisionOutcome.APPROVE else ApplicationStatus.REJECTED
@@ -654,6 +762,11 @@ def decision_letter_record_download(*, letter: DecisionLetter, by) -> DecisionLe
     return letter
 
 
+def _lapse_pending_decision(application: Application) -> None:
+    """A procedure that ends before approval releases the budget its proposal reserved."""
+    application.decisions.filter(status=DecisionStatus.PROPOSED).update(status=DecisionStatus.LAPSED)
+
+
 @transaction.atomic
 def application_withdraw(*, application: Application, by, reason: str = "") -> Application:
     """Rücknahme: a representative withdraws the application at any step before the decision."""
@@ -665,6 +778,7 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> A
         raise ApplicationError(_("The office has already decided on this application; it can no longer be withdrawn."))
     application.status = ApplicationStatus.WITHDRAWN
     application.save(update_fields=["status", "updated"])
+    _lapse_pending_decision(application)
     event_record(application, EventKind.WITHDRAWN, by, reason)
     return application
 
@@ -681,6 +795,7 @@ def application_cancel(*, application: Application, by, reason: str) -> Applicat
         raise ApplicationError(_("Only a procedure that is still running can be cancelled."))
     application.status = ApplicationStatus.CANCELLED
     application.save(update_fields=["status", "updated"])
+    _lapse_pending_decision(application)
     event_record(application, EventKind.CANCELLED, by, reason)
     return application
 

@@ -25,7 +25,7 @@ import weasyprint  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from applications.letters import render_decision_letter  # noqa: E402
-from applications.models import Application, Call, Decision, DecisionStatus, FinancingMethod, Programme  # noqa: E402
+from applications.models import Application, Authority, Call, Decision, DecisionStatus, FinancingMethod, Programme  # noqa: E402
 from organisations.models import LegalForm, Organisation, Seat, User  # noqa: E402
 
 
@@ -35,7 +35,14 @@ def sample_decision() -> Decision:
         financing_method=FinancingMethod.DEFICIT,
         min_amount=Decimal("500"),
         max_amount=Decimal("15000"),
-        legal_remedy="Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden.",
+        authority=Authority(
+            name="Die Senatorin für Arbeit, Soziales, Jugend und Integration",
+            street="Bahnhofsplatz 29",
+            postcode="28195",
+            city="Bremen",
+            remedy_body="Verwaltungsgericht der Freien Hansestadt Bremen",
+            remedy_address="Am Wall 198, 28195 Bremen",
+        ),
     )
     organisation = Organisation(
         name="Deutsch-Türkischer Elternverein Bremen e.V.",

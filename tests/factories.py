@@ -7,12 +7,15 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from applications.models import (
+    AnbestVersion,
     Application,
+    Authority,
     Call,
     CostCategory,
     CostLine,
     FinancingMethod,
     Programme,
+    RemedyKind,
     ReviewCriterion,
 )
 from organisations.models import LegalForm, Membership, MembershipRole, Organisation, Seat, User
@@ -62,6 +65,33 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = MembershipRole.MEMBER
 
 
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+        skip_postgeneration_save = True
+
+    name = "Die Senatorin für Arbeit, Soziales, Jugend und Integration"
+    unit = "Referat Integrationspolitik"
+    street = "Bahnhofsplatz 29"
+    postcode = "28195"
+    city = "Bremen"
+    phone = "0421 361-0"
+    email = "integration@bremen.example"
+    office_hours = "Mo–Do 9–15 Uhr"
+    remedy_kind = RemedyKind.ACTION
+    remedy_body = "Verwaltungsgericht der Freien Hansestadt Bremen"
+    remedy_address = "Am Wall 198, 28195 Bremen"
+
+    @factory.post_generation
+    def anbest(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            AnbestVersion.objects.create(
+                authority=self,
+                version_date=timezone.localdate() - timedelta(days=365),
+                text="1. Anforderung und Verwendung der Zuwendung\n\n1.2 Der Finanzierungsplan ist verbindlich.",
+            )
+
+
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
@@ -74,7 +104,8 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     financing_method = FinancingMethod.DEFICIT
     min_amount = Decimal("500.00")
     max_amount = Decimal("15000.00")
-    legal_remedy = "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden."
+    authority = factory.SubFactory(AuthorityFactory)
+    guideline = "Richtlinie zur Förderung von Migrant*innenorganisationen vom 1. Januar 2026"
 
     @factory.post_generation
     def criteria(self, create, extracted, **kwargs):

@@ -781,7 +781,7 @@ class Generator:
         from django.contrib.auth.models import Group
 
         from applications import roles
-        from applications.demo import CHECKLIST, CRITERIA, LEGAL_REMEDY
+        from applications.demo import CHECKLIST, CRITERIA, GUIDELINE, demo_authority
         from applications.models import Call, ChecklistItem, Programme, RequiredDocument, ReviewCriterion
         from organisations.models import Topic, User
 
@@ -825,9 +825,10 @@ class Generator:
 
         # Programmes: as many as calls need (at most five), with checklist, rubric and required documents.
         self.programmes: list[ProgrammeInfo] = []
+        authority = demo_authority()
         for spec in PROGRAMMES[: min(len(PROGRAMMES), self.sizes.calls)]:
             fields = {k: v for k, v in spec.items() if k not in ("documents", "budget", "call_title")}
-            programme = Programme.objects.create(legal_remedy=LEGAL_REMEDY, **fields)
+            programme = Programme.objects.create(authority=authority, guideline=GUIDELINE, **fields)
             ChecklistItem.objects.bulk_create(
                 ChecklistItem(programme=programme, text=text, order=order) for order, text in enumerate(CHECKLIST)
             )

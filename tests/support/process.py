@@ -3,6 +3,7 @@
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from applications.models import MEMO_CHECKS
 from applications.services import (
     completeness_confirm,
     decision_approve,
@@ -64,12 +65,27 @@ def through_review(application, *, clerk, admin, reviewer):
     review(application, by=reviewer)
 
 
-def propose(application, *, by, outcome="approve", amount=None, reasons=""):
+ALL_CHECKS = {name: True for name, _label in MEMO_CHECKS}
+PRIORITY_REASONS = {
+    "grounds": ["priority"],
+    "reasons": "Andere Anträge dieses Aufrufs erfüllen die Förderkriterien besser.",
+    "weighing": "Die Mittel reichen nicht für alle Anträge; gefördert wird nach der Bewertung.",
+}
+
+
+def propose(application, *, by, outcome="approve", amount=None, **details):
+    """Propose through the flow with a complete review memo; a rejection or a grant below the request gets
+    reasons and, where the plan leaves a gap, a note on how it is closed, unless the test gives its own."""
+    application.refresh_from_db()
+    if outcome == "reject" or (amount is not None and amount < (application.requested_amount or 0)):
+        details = {**PRIORITY_REASONS, **details}
+    details.setdefault("checks", ALL_CHECKS)
+    details.setdefault("gap_closure", "Der Verein deckt den Rest aus weiteren Eigenmitteln.")
     return task_complete(
         task=open_task(application, FundingFlow.propose),
         by=by,
         action=lambda process: decision_propose(
-            application=process.application, by=by, outcome=outcome, amount=amount, reasons=reasons
+            application=process.application, by=by, outcome=outcome, amount=amount, **details
         ),
     )
 
