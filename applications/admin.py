@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from applications.models import (
+    AnbestVersion,
     Application,
     ApplicationStatus,
+    Authority,
     Call,
     ChecklistItem,
     Decision,
@@ -61,6 +63,40 @@ class ChecklistInline(admin.TabularInline):
 class CriterionInline(admin.TabularInline):
     model = ReviewCriterion
     extra = 0
+
+
+class AuthorityForm(forms.ModelForm):
+    class Meta:
+        model = Authority
+        fields = "__all__"  # noqa: DJ007 (the admin lays out the fields)
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "read"):
+            head = logo.read(8)
+            logo.seek(0)
+            if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+                raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+        return logo
+
+
+class AnbestVersionInline(admin.StackedInline):
+    model = AnbestVersion
+    extra = 0
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    form = AuthorityForm
+    list_display = ["name", "remedy_kind", "remedy_body", "payment_period"]
+    inlines = [AnbestVersionInline]
+    fieldsets = [
+        (None, {"fields": ["name", "unit", "street", "postcode", "city"]}),
+        (_("Contact block of letters"), {"fields": ["phone", "email", "office_hours", "website"]}),
+        (_("Letterhead"), {"fields": ["letterhead", "logo"]}),
+        (_("Legal remedy (Rechtsbehelfsbelehrung)"), {"fields": ["remedy_kind", "remedy_body", "remedy_address"]}),
+        (_("Payments"), {"fields": ["payment_period"]}),
+    ]
 
 
 @admin.register(Programme)

@@ -275,6 +275,20 @@ class Call(models.Model):
     def __str__(self):
         return f"{self.programme} – {self.title}"
 
+    def clean(self):
+        super().clean()
+        if self.pk and self.budget is not None:
+            committed = Decision.objects.filter(
+                application__call=self, outcome=DecisionOutcome.APPROVE, status=DecisionStatus.APPROVED
+            ).aggregate(total=models.Sum("amount"))["total"]
+            if committed and self.budget < committed:
+                raise ValidationError(
+                    {
+                        "budget": _("Grants of %(committed)s EUR are already approved; the budget cannot be lower.")
+                        % {"committed": committed}
+                    }
+                )
+
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at

@@ -545,6 +545,8 @@ def decision_propose(
     checks = checks or {}
     grounds = list(dict.fromkeys(grounds))
     if approving:
+        if not Review.objects.filter(assignment__application=application, submitted_at__isnull=False).exists():
+            raise ApplicationError(_("An approval needs the content review first; only a rejection is possible."))
         amount, eligible_costs = _approval_amounts(application, amount, eligible_costs, figures)
         gap = eligible_costs - figures["own_funds"] - figures["third_party_funds"] - amount
         if gap > 0 and not gap_closure.strip():
@@ -556,8 +558,6 @@ def decision_propose(
                 % {"gap": format_money(gap)},
                 field="gap_closure",
             )
-        if not Review.objects.filter(assignment__application=application, submitted_at__isnull=False).exists():
-            raise ApplicationError(_("An approval needs the content review first; only a rejection is possible."))
         for name, _label in MEMO_CHECKS:
             if not checks.get(name):
                 raise ApplicationError(_("Confirm this check, or propose a rejection."), field=name)

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications.models import ApplicationStatus, DecisionLetter, Document
+from applications.models import MEMO_CHECKS, ApplicationStatus, DecisionLetter, Document
 from tests.factories import ApplicationFactory
-from tests.support.process import assign, confirm_complete, open_task, propose
+from tests.support.process import approval_details, assign, confirm_complete, open_task, propose
 from workflow.flows import FundingFlow
 from workflow.services import application_submit_and_start
 from workflow.tasks import create_decision_letter
@@ -54,10 +54,15 @@ def test_a_proposal_cannot_exceed_the_grant_limit(client, in_decision, clerk):
     application = in_decision(requested_amount=Decimal("2500.00"))
     task = open_task(application, FundingFlow.propose)
     client.force_login(clerk)
-    response = client.post(f"/staff/tasks/{task.pk}/", {"outcome": "approve", "amount": "9.999.999,00"})
+    checks = {name: "on" for name, _label in MEMO_CHECKS}
+    response = client.post(
+        f"/staff/tasks/{task.pk}/",
+        {"outcome": "approve", "amount": "9.999.999,00", **checks},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
     assert response.status_code == 400
-    assert "Höchstens 2.500,00 EUR" in response.content.decode()
-    client.post(f"/staff/tasks/{task.pk}/", {"outcome": "approve", "amount": "2.500,00"})
+    assert "Höchstens 2.500,00 EUR können bewilligt werden" in response.content.decode()
+    client.post(f"/staff/tasks/{task.pk}/", {"outcome": "approve", "amount": "2.500,00", **checks})
     assert application.current_decision.amount == Decimal("2500.00")
 
 
@@ -76,9 +81,13 @@ def test_after_a_missed_deadline_only_a_rejection_can_be_proposed(alice, organis
         ),
     )
     items_request_lapse(application=application, by=clerk)
-    with pytest.raises(ApplicationError):
-        decision_propose(application=application, by=clerk, outcome="approve", amount=Decimal("1000.00"))
-    rejection = decision_propose(application=application, by=clerk, outcome="reject", reasons="Unterlagen fehlen.")
+    with pytest.raises(ApplicationError, match="content review first"):
+        decision_propose(
+            application=application, by=clerk, outcome="approve", amount=Decimal("1000.00"), **approval_details()
+        )
+    rejection = decision_propose(
+        application=application, by=clerk, outcome="reject", grounds=["incomplete"], reasons="Unterlagen fehlen."
+    )
     assert rejection.outcome == "reject"
 
 

@@ -19,9 +19,8 @@ from tests.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from tests.support.process import approve, open_task, through_review
-from workflow.flows import FundingFlow
-from workflow.services import application_submit_and_start, task_complete
+from tests.support.process import approve, propose, through_review
+from workflow.services import application_submit_and_start
 
 pytestmark = pytest.mark.django_db
 
@@ -44,21 +43,14 @@ def application_of(name, call, *, listed=True, title="Sprachcafé für Eltern", 
 def decide(clerk, programme_admin, reviewer, approver):
     def run(application, *, amount=None, outcome="approve", approved=True):
         through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
-        task = open_task(application, FundingFlow.propose)
-        from applications.services import decision_propose
-
-        task_complete(
-            task=task,
+        approving = outcome == "approve"
+        propose(
+            application,
             by=clerk,
-            action=lambda process: decision_propose(
-                application=process.application,
-                by=clerk,
-                outcome=outcome,
-                amount=amount,
-                reasons="" if outcome == "approve" else "Nicht förderfähig.",
-                period_start=date(2027, 3, 1) if outcome == "approve" else None,
-                period_end=date(2027, 11, 30) if outcome == "approve" else None,
-            ),
+            outcome=outcome,
+            amount=amount,
+            period_start=date(2027, 3, 1) if approving else None,
+            period_end=date(2027, 11, 30) if approving else None,
         )
         if approved:
             approve(application, by=approver)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.fields import DateInput, MoneyField
-from applications.models import DecisionOutcome
+from applications.models import MEMO_CHECKS, DecisionOutcome, ReasonGround
 
 
 def require_text_when(form, data, choice: str, value, text: str, message) -> None:
@@ -15,15 +15,45 @@ DATE_ERRORS = {"invalid": _("Enter a date, for example 31.03.2027.")}
 
 
 class ProposalForm(forms.Form):
+    """The clerk's proposal: outcome and amount, the reasons where something is refused, the financing balance and
+    the review memo (Prüfvermerk). The service enforces the rules; the form catches what can be seen at once."""
+
     outcome = forms.ChoiceField(label=_("Your proposal"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
     amount = MoneyField(
         label=_("Amount to grant (EUR)"), required=False, help_text=_("Only when you propose to approve.")
     )
+    eligible_costs = MoneyField(
+        label=_("Eligible costs (EUR)"),
+        required=False,
+        help_text=_("Empty: the costs of the plan. Lower them when costs are not eligible, necessary or reasonable."),
+    )
+    gap_closure = forms.CharField(
+        label=_("How the rest of the financing is secured"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only when the grant is below the shortfall: the letter makes this a condition."),
+    )
+    grounds = forms.MultipleChoiceField(
+        label=_("Grounds for what is refused"),
+        choices=ReasonGround.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a rejection, and for a grant below the amount requested (a partial rejection)."),
+    )
     reasons = forms.CharField(
-        label=_("Reasons"),
+        label=_("Reasons: the facts"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Required for a rejection; printed in the letter."),
+        help_text=_("What the decision rests on, in plain words; printed in the letter under 'Begründung'."),
+    )
+    weighing = forms.CharField(
+        label=_("Reasons: weighing of discretion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For budget, priority, cost or other grounds: which interests you weighed and why the office decides "
+            "this way (for example, the call's priorities and the ranking of the reviews)."
+        ),
     )
     period_start = forms.DateField(
         label=_("Approval period from"),
@@ -42,14 +72,58 @@ class ProposalForm(forms.Form):
         help_text=_("Printed in the grant letter."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in MEMO_CHECKS:
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+        self.fields["memo"] = forms.CharField(
+            label=_("Review memo (Prüfvermerk)"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            help_text=_("Your assessment for the file and the approver; not printed in the letter."),
+        )
+
+    @property
+    def memo_fields(self):
+        return [self[name] for name, _label in MEMO_CHECKS] + [self["memo"]]
+
+    @property
+    def decision_fields(self):
+        memo = {name for name, _label in MEMO_CHECKS} | {"memo"}
+        return [field for field in self if field.name not in memo]
+
     def clean(self):
         data = super().clean()
-        if data.get("outcome") == DecisionOutcome.APPROVE and not data.get("amount"):
+        approving = data.get("outcome") == DecisionOutcome.APPROVE
+        if approving and not data.get("amount"):
             self.add_error("amount", _("Enter the amount to grant."))
-        require_text_when(
-            self, data, "outcome", DecisionOutcome.REJECT, "reasons", _("A rejection must state its reasons.")
-        )
+        if data.get("outcome") == DecisionOutcome.REJECT:
+            if not data.get("grounds"):
+                self.add_error("grounds", _("Choose the grounds of the rejection."))
+            if not (data.get("reasons") or "").strip():
+                self.add_error("reasons", _("A rejection must state its reasons."))
+        if approving:
+            for name, _label in MEMO_CHECKS:
+                if not data.get(name):
+                    self.add_error(name, _("Confirm this check, or propose a rejection."))
         return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "outcome": data["outcome"],
+            "amount": data.get("amount"),
+            "eligible_costs": data.get("eligible_costs"),
+            "gap_closure": data.get("gap_closure", ""),
+            "grounds": data.get("grounds") or [],
+            "reasons": data.get("reasons", ""),
+            "weighing": data.get("weighing", ""),
+            "checks": {name: bool(data.get(name)) for name, _label in MEMO_CHECKS},
+            "memo": data.get("memo", ""),
+            "period_start": data.get("period_start"),
+            "period_end": data.get("period_end"),
+            "conditions": data.get("conditions", ""),
+        }
 
 
 class ApprovalForm(forms.Form):

@@ -242,24 +242,20 @@ class ProposeDecisionView(HumanTaskView):
     success_message = gettext_lazy("Your proposal was sent for approval.")
 
     def context(self, task, form):
-        from applications.assessment import review_summary
+        from applications.assessment import grant_limit_for, plan_figures, review_summary
+        from applications.budget import budget_position
 
         context = super().context(task, form)
-        context["reviews"] = review_summary(context["application"])
+        application = context["application"]
+        context["reviews"] = review_summary(application)
+        figures = plan_figures(application)
+        context["figures"] = figures
+        context["limit"] = grant_limit_for(application, figures["costs"])
+        context["budget"] = budget_position(application.call)
         return context
 
     def complete(self, process, form):
-        data = form.cleaned_data
-        return decision_propose(
-            application=process.application,
-            by=self.request.user,
-            outcome=data["outcome"],
-            amount=data.get("amount"),
-            reasons=data.get("reasons", ""),
-            period_start=data.get("period_start"),
-            period_end=data.get("period_end"),
-            conditions=data.get("conditions", ""),
-        )
+        return decision_propose(application=process.application, by=self.request.user, **form.service_arguments())
 
 
 class ApproveDecisionView(HumanTaskView):
@@ -274,8 +270,14 @@ class ApproveDecisionView(HumanTaskView):
         super().check_permission(request, task)
 
     def context(self, task, form):
+        from applications.assessment import review_summary
+        from applications.budget import budget_position
+
         context = super().context(task, form)
-        context["decision"] = context["application"].current_decision
+        decision = context["application"].current_decision
+        context["decision"] = decision
+        context["reviews"] = review_summary(context["application"])
+        context["budget"] = budget_position(context["application"].call, excluding=decision)
         return context
 
     def complete(self, process, form):
@@ -319,6 +321,7 @@ class ApplicationView(LoginRequiredMixin, View):
             # Reviewers see the other reviews only through the office, so that no review leans on another.
             "reviews": review_summary(application) if office else None,
             "decisions": decisions,
+            "office": office,
             "letters": [d.letter for d in decisions if hasattr(d, "letter")],
             "events": events,
             "may_cancel": may_cancel,

@@ -73,6 +73,11 @@ PRIORITY_REASONS = {
 }
 
 
+def approval_details() -> dict:
+    """What a complete approval proposal records besides the amount: every check of the review memo."""
+    return {"checks": dict(ALL_CHECKS)}
+
+
 def propose(application, *, by, outcome="approve", amount=None, **details):
     """Propose through the flow with a complete review memo; a rejection or a grant below the request gets
     reasons and, where the plan leaves a gap, a note on how it is closed, unless the test gives its own."""
