@@ -81,7 +81,7 @@ def test_after_a_missed_deadline_only_a_rejection_can_be_proposed(alice, organis
         ),
     )
     items_request_lapse(application=application, by=clerk)
-    with pytest.raises(ApplicationError, match="content review first"):
+    with pytest.raises(ApplicationError, match="zuerst die inhaltliche Prüfung"):
         decision_propose(
             application=application, by=clerk, outcome="approve", amount=Decimal("1000.00"), **approval_details()
         )
