@@ -38,11 +38,30 @@ def budget_position(call: Call, *, excluding: Decision | None = None) -> BudgetP
     return BudgetPosition(call.budget, sums["reserved"] or ZERO, sums["committed"] or ZERO)
 
 
-def budget_require(*, call: Call, amount: Decimal, excluding: Decision | None = None) -> BudgetPosition:
-    """Lock the call and refuse an amount the budget cannot take. Call inside the transaction that writes."""
+def budget_require(
+    *, call: Call, amount: Decimal, excluding: Decision | None = None, approving: bool = False
+) -> BudgetPosition:
+    """Lock the call and refuse an amount the budget cannot take. Call inside the transaction that writes.
+
+    A proposal must fit beside every approval and every other reservation; an approval must fit beside the other
+    approvals (reservations of other proposals do not block it, but the budget may have been lowered meanwhile).
+    """
     call = Call.objects.select_for_update().get(pk=call.pk)
     position = budget_position(call, excluding=excluding)
-    if amount > position.available:
+    if approving and amount > position.budget - position.committed:
+        raise ApplicationError(
+            _(
+                "The call's budget cannot take %(amount)s EUR: of %(budget)s EUR, %(committed)s EUR are already "
+                "approved, so %(available)s EUR are left. Send the proposal back to lower the amount."
+            )
+            % {
+                "amount": format_money(amount),
+                "budget": format_money(position.budget),
+                "committed": format_money(position.committed),
+                "available": format_money(max(position.budget - position.committed, ZERO)),
+            }
+        )
+    if not approving and amount > position.available:
         raise ApplicationError(
             _(
                 "The call's budget cannot take %(amount)s EUR: of %(budget)s EUR, %(committed)s EUR are approved "

@@ -129,6 +129,7 @@ def _organisations(users: dict) -> None:
         ["Empowerment", "Nachbarschaft", "Sprache"],
         legal_form=LegalForm.INFORMAL_INITIATIVE,
         seat=Seat.BREMEN,
+        street="c/o Amina Yılmaz, Liegnitzstraße 63",
         city="Bremen",
         postcode="28239",
         languages="Arabisch, Kurdisch, Farsi, Deutsch",

@@ -197,6 +197,17 @@ def application_submission_problems(
         problems.append(("title", _("Enter a project title.")))
     if not application.summary.strip():
         problems.append(("summary", _("Describe the project in a few sentences.")))
+    organisation = application.organisation
+    if not (organisation.street.strip() and organisation.postcode.strip() and organisation.city.strip()):
+        problems.append(
+            (
+                None,
+                _(
+                    "Enter your organisation's postal address (street and number, postcode, town) in the "
+                    "organisation profile first: the decision letter is addressed there."
+                ),
+            )
+        )
     # A resubmission is judged by the day of the first submission: starting since then is not "starting early".
     applied_on = timezone.localdate(application.submitted_at) if resubmission and application.submitted_at else None
     problems += [(unmet.field, f"{unmet.reason} {unmet.what_to_do}") for unmet in unmet_rules(application, applied_on)]
@@ -687,7 +698,7 @@ def decision_approve(*, decision: Decision, by, comment: str = "") -> Decision:
     decision = _pending_decision(decision, by)
     if decision.outcome == DecisionOutcome.APPROVE:
         call = decision.application.call
-        budget_require(call=call, amount=decision.amount, excluding=decision)
+        budget_require(call=call, amount=decision.amount, excluding=decision, approving=True)
         decision.anbest = call.programme.authority.current_anbest(timezone.localdate())
         if decision.anbest is None:
             raise ApplicationError(

@@ -53,6 +53,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Kulturverein Nummer {n} e.V.")
     legal_form = LegalForm.REGISTERED_ASSOCIATION
     seat = Seat.BREMEN
+    street = "Lindenhofstraße 12"
+    postcode = "28237"
     city = "Bremen"
 
 

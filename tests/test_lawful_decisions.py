@@ -1,9 +1,11 @@
 """Proposals that hold up in the audit: reasons for what is refused, whole funding secured without over-financing,
 the review memo, and a call budget that can never be over-committed (§ 34 LHO)."""
 
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection, connections
 
 from applications.errors import ApplicationError
 from applications.models import (
@@ -64,8 +66,11 @@ def test_a_grant_below_the_request_asks_for_the_grounds_next_to_the_field(client
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Die Zuwendung liegt unter dem beantragten Betrag" in page
-    assert 'id="id_grounds-error"' in page or "id_grounds" in page
+    assert (
+        '<p class="kern-error" id="id_grounds-error"><span class="kern-icon kern-icon--danger" aria-hidden="true">'
+        '</span><span class="kern-body">Die Zuwendung liegt unter dem beantragten Betrag' in page
+    )
+    assert 'value="2.000,00"' in page  # what the clerk typed stays
     assert application.decisions.count() == 0
 
 
@@ -182,9 +187,10 @@ def test_an_approval_needs_every_check_of_the_memo_next_to_its_box(client, in_de
     response = post_proposal(client, application, outcome="approve", amount="2.500,00", **unticked)
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Bestätigen Sie diese Prüfung" in page
+    assert 'id="id_check_no_double_funding-error"' in page
+    assert "Bestätigen Sie diese Prüfung oder schlagen Sie eine Ablehnung vor." in page
     assert application.decisions.count() == 0
-    assert 'name="check_public_interest" checked' in page or "checked" in page  # what was ticked stays ticked
+    assert page.count("checked") == len(MEMO_CHECKS) - 1 + 1  # the ticked checks and the chosen outcome stay
 
 
 def test_the_approver_reads_the_memo_and_the_reasons(client, in_decision, clerk, approver):
@@ -297,3 +303,73 @@ def test_the_approval_fixes_the_anbest_version(in_decision, clerk, approver):
     approve(application, by=approver)
     decision = application.current_decision
     assert decision.anbest == application.call.programme.authority.current_anbest()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs this)")
+def test_two_approvals_at_once_never_exceed_the_budget(alice, organisation, call, clerk, programme_admin, reviewer):
+    """Both proposals were reserved within the budget; the budget was then lowered to fit one. Two approvers
+    approve at the same moment: one grant is committed, the other approver is told why not."""
+    from applications import roles
+    from applications.budget import budget_position
+    from tests.factories import ApplicationFactory, UserFactory
+    from tests.support.process import through_review
+    from workflow.services import application_submit_and_start
+
+    approvers = [UserFactory(email=f"approver{n}@example.org", roles=[roles.APPROVER]) for n in (1, 2)]
+    applications = []
+    for _ in range(2):
+        application = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
+        application_submit_and_start(application=application, by=alice)
+        through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
+        propose(application, by=clerk, amount=Decimal("2500.00"))
+        applications.append(application)
+    small_budget(applications[0], "4000.00")
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def approve_at_once(application, user):
+        from applications.services import decision_approve
+
+        def slow_approval(process):
+            start.wait()
+            return decision_approve(decision=process.application.current_decision, by=user)
+
+        try:
+            task_complete(task=open_task(application, FundingFlow.approve), by=user, action=slow_approval)
+            outcomes.append("approved")
+        except ApplicationError as error:
+            outcomes.append(error.message)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=approve_at_once, args=pair) for pair in zip(applications, approvers, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert outcomes.count("approved") == 1
+    refusal = next(outcome for outcome in outcomes if outcome != "approved")
+    assert "1.500,00 EUR" in refusal  # what is left after the other approval
+    assert budget_position(call).committed == Decimal("2500.00")
+
+
+# Addressee (§ 37(1) VwVfG) -----------------------------------------------------------------------------------------
+
+
+def test_an_organisation_without_a_street_cannot_submit_and_is_told_where_to_add_it(client, alice, organisation, call):
+    from tests.factories import ApplicationFactory
+
+    organisation.street = ""
+    organisation.save()
+    application = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
+    client.force_login(alice)
+    page = client.get(f"/applications/{application.pk}/submit/").content.decode()
+    assert "Postanschrift" in page
+    response = client.post(f"/applications/{application.pk}/submit/", {"confirm": "on"})
+    application.refresh_from_db()
+    assert application.status == "draft"
+    assert "Postanschrift" in response.content.decode()
