@@ -268,6 +268,24 @@ ISSUING_OFFICE = env_str(
     "Bahnhofsplatz 29, 28195 Bremen",
 )
 
+# The privacy notice (Art. 13 GDPR) names the office's data protection officer and the retention periods.
+# Check the officer's address before going live; the periods are what the notice promises, in years.
+DATA_PROTECTION_OFFICER = env_str(
+    "DATA_PROTECTION_OFFICER",
+    "Behördliche Datenschutzbeauftragte der Senatorin für Arbeit, Soziales, Jugend und Integration, "
+    "Bahnhofsplatz 29, 28195 Bremen",
+)
+DATA_PROTECTION_OFFICER_EMAIL = env_str("DATA_PROTECTION_OFFICER_EMAIL", "datenschutz@soziales.bremen.de")
+# Grant files: years after the end of the procedure (the proof-of-use check or the final decision).
+RETENTION_APPLICATION_YEARS = env_int("RETENTION_APPLICATION_YEARS", 10)
+# Receipts: years after the proof-of-use check.
+RETENTION_RECEIPTS_YEARS = env_int("RETENTION_RECEIPTS_YEARS", 5)
+if RETENTION_APPLICATION_YEARS < 1 or RETENTION_RECEIPTS_YEARS < 1:
+    raise ImproperlyConfigured(
+        "RETENTION_APPLICATION_YEARS and RETENTION_RECEIPTS_YEARS must be at least 1 "
+        f"(now {RETENTION_APPLICATION_YEARS} and {RETENTION_RECEIPTS_YEARS})."
+    )
+
 # A staff task left open: after this many days its holder is reminded (once), later the programme
 # administrators are told (once); the overdue-tasks beat job runs both steps every morning.
 STAFF_TASK_REMIND_AFTER_DAYS = env_int("STAFF_TASK_REMIND_AFTER_DAYS", 7)

@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from organisations.views import set_language
+from portal.views import privacy_notice
 
 urlpatterns = [
     path("", include("portal.urls")),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("messages/", include("notifications.urls")),
     path("language/", set_language, name="set_language"),
+    # Not namespaced: letters and e-mails link to reverse("privacy").
+    path("privacy/", privacy_notice, name="privacy"),
     path("admin/", admin.site.urls),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
 ]

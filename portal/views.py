@@ -1,5 +1,6 @@
 """The applicant's pages: dashboard, applications, submission, letters. Always scoped to the user's organisations."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -558,6 +559,22 @@ def accessibility(request):
         "portal/accessibility.html",
         {"form": form, "errors": error_list(form)},
         status=400 if form.errors else 200,
+    )
+
+
+def privacy_notice(request):
+    """The privacy notice (Datenschutzerklärung, Art. 13 GDPR): public, linked from every page, the sign-up and
+    the application, and named in decision letters."""
+    return render(
+        request,
+        "portal/privacy.html",
+        {
+            "controller": settings.ISSUING_OFFICE,
+            "officer": settings.DATA_PROTECTION_OFFICER,
+            "officer_email": settings.DATA_PROTECTION_OFFICER_EMAIL,
+            "application_years": settings.RETENTION_APPLICATION_YEARS,
+            "receipt_years": settings.RETENTION_RECEIPTS_YEARS,
+        },
     )
 
 

@@ -39,7 +39,7 @@ def test_public_and_applicant_pages_have_no_violations(new_page, alice, organisa
     application_submit_and_start(application=submitted, by=alice)
     page = new_page()
     for url in ["/", "/calls/", f"/calls/{call.pk}/", f"/calls/{call.pk}/check/", "/accounts/login/", "/directory/",
-                "/accounts/signup/", "/accounts/password/reset/", "/does-not-exist/"]:  # fmt: skip
+                "/accounts/signup/", "/accounts/password/reset/", "/privacy/", "/does-not-exist/"]:  # fmt: skip
         check(page, url)
     check(page, f"/calls/{call.pk}/check/", post=lambda p: p.get_by_role("button", name="Prüfen").click())
 
