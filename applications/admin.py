@@ -66,6 +66,8 @@ class CriterionInline(admin.TabularInline):
 
 
 class AuthorityForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Authority
         fields = "__all__"  # noqa: DJ007 (the admin lays out the fields)

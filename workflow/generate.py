@@ -1019,14 +1019,15 @@ class Generator:
             register = f"VR {r.randrange(100, 9999)} {'BHV' if seat == 'bremerhaven' else 'HB'}"
         created = self.now - timedelta(days=r.uniform(60, 2000))
         listed = created + timedelta(days=r.uniform(1, 50)) if r.random() < 0.4 else None
-        has_address = legal_form != "informal" or r.random() < 0.3
+        # Every organisation that applies gives a postal address; an informal initiative one of its members' (c/o).
+        care_of = "c/o " if legal_form == "informal" else ""
         row = (
             pk,
             name,
             legal_form,
             register,
             seat,
-            f"{r.choice(streets)} {r.randrange(1, 180)}" if has_address else "",
+            f"{care_of}{r.choice(streets)} {r.randrange(1, 180)}",
             r.choice(postcodes),
             city,
             f"kontakt@{slug(name)[:40].strip('-')}.example" if r.random() < 0.7 else "",
@@ -1650,17 +1651,25 @@ class Batch:
         if approving and r.random() < 0.25 and app["call"].programme.method != "festbetrag":
             amount = max(app["call"].programme.min_amount, money(amount * Decimal("0.8")).quantize(Decimal("10")))
             amount = money(min(amount, app["requested_amount"]))
+        partial = approving and amount < app["requested_amount"]
+        reason = None if approving else 1 if app.get("lapsed") else r.randrange(len(REJECTION_REASONS))
         decision = {
             "version": len(app["decisions"]) + 1,
             "outcome": outcome,
             "amount": amount if approving else None,
             "reasons": (
-                r.choice(["", "", "Das Projekt erfüllt die Ziele des Programms."])
+                PARTIAL_REASONS
+                if partial
+                else r.choice(["", "", "Das Projekt erfüllt die Ziele des Programms."])
                 if approving
-                else REJECTION_REASONS[1]
-                if app.get("lapsed")
-                else r.choice(REJECTION_REASONS)
+                else REJECTION_REASONS[reason]
             ),
+            # The rules of a real proposal: grounds and weighing for what is refused, the memo's checks for a grant,
+            # the plan's figures frozen, and a partial grant's gap closed by the organisation's own funds.
+            "grounds": ["budget"] if partial else [] if approving else REJECTION_GROUNDS[reason],
+            "weighing": WEIGHING if partial or (not approving and reason == 0) else "",
+            "gap_closure": PARTIAL_GAP_CLOSURE if partial else "",
+            "checks": approving,
             "period_start": app["period_start"] if approving else None,
             "period_end": app["period_end"] if approving else None,
             "conditions": r.choice(CONDITIONS) if approving else "",
@@ -1707,11 +1716,13 @@ class Batch:
     # -- writing --
     def write(self) -> None:
         from applications.models import (
+            MEMO_CHECKS,
             Application,
             ApplicationEvent,
             ApplicationVersion,
             CostLine,
             Decision,
+            DecisionGround,
             DecisionLetter,
             Document,
             ItemsRequest,
@@ -1913,6 +1924,13 @@ class Batch:
                     "approved_by",
                     "approved_at",
                     "approver_comment",
+                    "weighing",
+                    "gap_closure",
+                    "requested_amount",
+                    "eligible_costs",
+                    "own_funds",
+                    "third_party_funds",
+                    *(name for name, _label in MEMO_CHECKS),
                 ],
             ),
             [
@@ -1926,15 +1944,29 @@ class Batch:
                     d["period_start"],
                     d["period_end"],
                     d["conditions"],
-                    d["status"],
+                    # A proposal whose procedure ended before approval released its budget reservation.
+                    "lapsed"
+                    if d["status"] == "proposed" and app["status"] in ("withdrawn", "cancelled")
+                    else d["status"],
                     d["proposed_by"].id,
                     d["proposed_at"],
                     d["approved_by"].id if d["approved_by"] else None,
                     d["approved_at"],
                     d["comment"],
+                    d["weighing"],
+                    d["gap_closure"],
+                    app["requested_amount"],
+                    app["costs"],
+                    app["own_funds"],
+                    app["third"],
+                    *(d["checks"] for _check in MEMO_CHECKS),
                 )
                 for pk, (app, d) in zip(decision_ids, decisions, strict=True)
             ],
+        )
+        w.write(
+            w.table(DecisionGround, ["decision", "ground"]),
+            [(pk, ground) for pk, (app, d) in zip(decision_ids, decisions, strict=True) for ground in d["grounds"]],
         )
         w.write(
             w.table(DecisionLetter, ["decision", "file", "created", "first_downloaded_at", "first_downloaded_by"]),
@@ -2268,6 +2300,14 @@ REVIEW_MEMOS = [
     "Erfahrener Träger, realistische Planung, klarer Nutzen für den Stadtteil.",
     "Die Honorare sind hoch angesetzt; inhaltlich überzeugend.",
 ]
+# The grounds (applications.models.ReasonGround) of each rejection reason below, in the same order.
+REJECTION_GROUNDS = [["budget", "priority"], ["incomplete"], ["other"], ["eligibility"]]
+PARTIAL_REASONS = "Die Mittel des Aufrufs reichen nicht, um alle förderfähigen Anträge in voller Höhe zu bewilligen."
+WEIGHING = (
+    "Alle förderfähigen Anträge des Aufrufs werden in der Rangfolge ihrer Bewertung gefördert; die Kürzung "
+    "verteilt die verfügbaren Mittel gleichmäßig und lässt das Projekt durchführbar."
+)
+PARTIAL_GAP_CLOSURE = "Die Organisation deckt den Rest aus weiteren Eigenmitteln (schriftliche Zusage liegt vor)."
 REJECTION_REASONS = [
     "Die Mittel des Aufrufs reichen nicht für alle förderfähigen Anträge. Andere Anträge erreichen die Ziele des "
     "Programms besser.",
