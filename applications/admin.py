@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -65,12 +66,18 @@ class CriterionInline(admin.TabularInline):
     extra = 0
 
 
-class AuthorityForm(forms.ModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+def https_urls(field, **kwargs):
+    """Web addresses typed without a scheme are read as https (Django 6's default, asked for explicitly)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
 
+
+class AuthorityForm(forms.ModelForm):
     class Meta:
         model = Authority
         fields = "__all__"  # noqa: DJ007 (the admin lays out the fields)
+        formfield_callback = https_urls
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -99,6 +106,11 @@ class AuthorityAdmin(admin.ModelAdmin):
         (_("Legal remedy (Rechtsbehelfsbelehrung)"), {"fields": ["remedy_kind", "remedy_body", "remedy_address"]}),
         (_("Payments"), {"fields": ["payment_period"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Programme)
