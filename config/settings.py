@@ -223,7 +223,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fire-process-timers": {"task": "workflow.tasks.fire_due_timers", "schedule": 60.0},
-    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 120.0},
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    "alert-undelivered-mail": {"task": "notifications.tasks.alert_operators", "schedule": 300.0},
     "refresh-dashboards": {
         "task": "reporting.tasks.refresh_dashboards",
         "schedule": 30.0,
@@ -296,3 +297,16 @@ if not 1 <= STAFF_TASK_REMIND_AFTER_DAYS < STAFF_TASK_ESCALATE_AFTER_DAYS:
         f"(now {STAFF_TASK_REMIND_AFTER_DAYS} and {STAFF_TASK_ESCALATE_AFTER_DAYS}): the holder of a task is "
         "reminded before the programme administrators are told."
     )
+
+# E-mail that cannot be delivered (the mail server is down) is tried again after 1, 2, 4, … minutes, at most an
+# hour apart, for NOTIFICATION_RETRY_WINDOW_HOURS after the first failure: a mail server down over a weekend loses
+# nothing. Only then does a message count as failed; OPERATOR_EMAILS are told, and administrators can resend it.
+NOTIFICATION_RETRY_FIRST_SECONDS = env_int("NOTIFICATION_RETRY_FIRST_SECONDS", 60)
+NOTIFICATION_RETRY_MAX_SECONDS = env_int("NOTIFICATION_RETRY_MAX_SECONDS", 3600)
+NOTIFICATION_RETRY_WINDOW_HOURS = env_int("NOTIFICATION_RETRY_WINDOW_HOURS", 72)
+if not 1 <= NOTIFICATION_RETRY_FIRST_SECONDS <= NOTIFICATION_RETRY_MAX_SECONDS:
+    raise ImproperlyConfigured(
+        "NOTIFICATION_RETRY_FIRST_SECONDS must be at least 1 and at most NOTIFICATION_RETRY_MAX_SECONDS "
+        f"(now {NOTIFICATION_RETRY_FIRST_SECONDS} and {NOTIFICATION_RETRY_MAX_SECONDS})."
+    )
+OPERATOR_EMAILS = env_list("OPERATOR_EMAILS")

@@ -40,6 +40,13 @@ class Notification(models.Model):
         _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"), null=True, blank=True, help_text=_("After a failed attempt: when to try again.")
+    )
+    retry_until = models.DateTimeField(
+        _("retried until"), null=True, blank=True, help_text=_("Set at the first failure: the end of the retry window.")
+    )
+    alerted_at = models.DateTimeField(_("operators told at"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -9,3 +9,10 @@ def notifications_for_user(user) -> QuerySet[Notification]:
 
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def undelivered_count() -> int:
+    """Messages whose e-mail failed for good (the whole retry window); administrators resend them."""
+    from notifications.models import Notification, NotificationStatus
+
+    return Notification.objects.filter(status=NotificationStatus.FAILED).count()

@@ -1,11 +1,13 @@
 """Tell people what happened: an outbox row now, delivery after the commit. Imports no domain app."""
 
+import logging
 from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -13,8 +15,7 @@ from notifications import mail
 from notifications.events import EVENT_KINDS, LEGALLY_REQUIRED
 from notifications.models import Frequency, Notification, NotificationPreference, NotificationStatus
 
-MAX_ATTEMPTS = 10
-
+logger = logging.getLogger(__name__)
 
 STATUS_FOR_FREQUENCY = {
     Frequency.IMMEDIATE: NotificationStatus.PENDING,
@@ -126,11 +127,17 @@ def _delivery_status_change():
         yield
 
 
+def _due(now) -> Q:
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
 def notification_claim(*, notification_id: int) -> Notification | None:
-    """Claim a pending row with a conditional UPDATE, so a repeated task sends nothing twice."""
+    """Claim a pending row that is due with a conditional UPDATE, so a repeated task sends nothing twice and a
+    message delivered early (a redelivered retry) does not shorten the backoff."""
+    now = timezone.now()
     with _delivery_status_change():
-        claimed = Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(
-            status=NotificationStatus.SENDING, claimed_at=timezone.now()
+        claimed = Notification.objects.filter(_due(now), pk=notification_id, status=NotificationStatus.PENDING).update(
+            status=NotificationStatus.SENDING, claimed_at=now
         )
     if not claimed:
         return None
@@ -155,23 +162,96 @@ def notification_render(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """Capped exponential backoff: 1, 2, 4, … minutes after the 1st, 2nd, 3rd failed attempt, at most an hour
+    (NOTIFICATION_RETRY_FIRST_SECONDS, NOTIFICATION_RETRY_MAX_SECONDS). No jitter: the sweep spreads the load."""
+    first, cap = settings.NOTIFICATION_RETRY_FIRST_SECONDS, settings.NOTIFICATION_RETRY_MAX_SECONDS
+    return timedelta(seconds=min(cap, first * 2 ** min(max(attempts - 1, 0), 30)))
+
+
 def notification_deliver(*, notification_id: int) -> bool:
-    """Send one notification by e-mail; True when this call sent it."""
+    """Send one notification by e-mail; True when this call sent it.
+
+    When the mail server refuses or cannot be reached, the row goes back to pending with the time of its next
+    attempt, which the outbox sweep keeps; it fails only after the whole retry window
+    (NOTIFICATION_RETRY_WINDOW_HOURS after the first failure). The in-app message is shown whatever happens.
+    """
     notification = notification_claim(notification_id=notification_id)
     if notification is None:
         return False
     try:
         mail.send(notification_render(notification))
-    except Exception:
-        attempts = notification.attempts + 1
-        status = NotificationStatus.FAILED if attempts >= MAX_ATTEMPTS else NotificationStatus.PENDING
-        Notification.objects.filter(pk=notification.pk).update(status=status, attempts=attempts)
-        raise
+    except Exception as error:
+        _record_failed_attempt(notification, error)
+        return False
     with _delivery_status_change():
         Notification.objects.filter(pk=notification.pk).update(
             status=NotificationStatus.SENT, sent_at=timezone.now(), attempts=notification.attempts + 1
         )
     return True
+
+
+def _record_failed_attempt(notification: Notification, error: Exception) -> None:
+    now = timezone.now()
+    attempts = notification.attempts + 1
+    retry_until = notification.retry_until or now + timedelta(hours=settings.NOTIFICATION_RETRY_WINDOW_HOURS)
+    next_attempt_at = now + retry_delay(attempts)
+    failed = next_attempt_at > retry_until
+    Notification.objects.filter(pk=notification.pk).update(
+        status=NotificationStatus.FAILED if failed else NotificationStatus.PENDING,
+        attempts=attempts,
+        retry_until=retry_until,
+        next_attempt_at=None if failed else next_attempt_at,
+    )
+    log = logger.error if failed else logger.warning
+    log(
+        "Notification %s: attempt %s failed (%s: %s); %s",
+        notification.pk,
+        attempts,
+        type(error).__name__,
+        error,
+        "no more attempts, the operators are told"
+        if failed
+        else f"next attempt at {next_attempt_at:%Y-%m-%d %H:%M:%S}",
+    )
+
+
+def notifications_resend(*, ids) -> int:
+    """Give failed messages a new retry window and hand them to the workers again (an administrator's action)."""
+    from notifications.tasks import deliver_notification
+
+    rows = Notification.objects.filter(pk__in=list(ids), status=NotificationStatus.FAILED)
+    resent = list(rows.values_list("pk", flat=True))
+    rows.update(status=NotificationStatus.PENDING, next_attempt_at=None, retry_until=None, alerted_at=None)
+    for pk in resent:
+        transaction.on_commit(lambda pk=pk: deliver_notification.delay(notification_id=pk))
+    return len(resent)
+
+
+def operators_alert() -> int:
+    """Tell the operators (OPERATOR_EMAILS) once about messages that failed for good; returns how many."""
+    rows = Notification.objects.filter(status=NotificationStatus.FAILED, alerted_at__isnull=True)
+    failed = list(rows.select_related("recipient").order_by("created")[:200])
+    if not failed or not settings.OPERATOR_EMAILS:
+        return 0
+    lines = [
+        f"- #{n.pk} {n.event} → {n.recipient.email}, {n.attempts} attempts since {n.created:%Y-%m-%d %H:%M}"
+        for n in failed
+    ]
+    message = EmailMultiAlternatives(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{len(failed)} e-mails could not be delivered",
+        body=(
+            "These messages could not be delivered within the retry window. The recipients still see them in the "
+            "portal. Resend them in the administration (Notifications, status 'failed') once the mail server "
+            "works:\n\n"
+            + "\n".join(lines)
+            + f"\n\n{_absolute('/admin/notifications/notification/?status__exact=failed')}\n"
+        ),
+        to=settings.OPERATOR_EMAILS,
+    )
+    mail.send(message)
+    Notification.objects.filter(pk__in=[n.pk for n in failed]).update(alerted_at=timezone.now())
+    return len(failed)
 
 
 def _absolute(link: str) -> str:
@@ -189,6 +269,7 @@ def outbox_sweep(*, grace: timedelta = timedelta(minutes=2), stale: timedelta = 
     """
     from notifications.tasks import deliver_notification
 
+    now = timezone.now()
     return redispatch(
         Notification.objects.all(),
         status="status",
@@ -198,11 +279,13 @@ def outbox_sweep(*, grace: timedelta = timedelta(minutes=2), stale: timedelta = 
         send=lambda pk: deliver_notification.delay(notification_id=pk),
         grace=grace,
         stale=stale,
+        # A row that failed before waits for its next attempt; one never tried waits for the grace period.
+        due=Q(next_attempt_at__isnull=True, created__lt=now - grace) | Q(next_attempt_at__lte=now),
     )
 
 
 def redispatch(
-    rows, *, status: str, claimed_at: str, pending, sending, send, grace: timedelta, stale: timedelta
+    rows, *, status: str, claimed_at: str, pending, sending, send, grace: timedelta, stale: timedelta, due=None
 ) -> int:
     """The sweep of an outbox table: rows claimed longer ago than `stale` go back to pending (the worker that
     claimed them is gone), and rows pending for longer than `grace` are handed to `send(pk)` again, the oldest
@@ -210,7 +293,7 @@ def redispatch(
     now = timezone.now()
     rows.filter(**{status: sending, f"{claimed_at}__lt": now - stale}).update(**{status: pending})
     ids = list(
-        rows.filter(**{status: pending, "created__lt": now - grace})
+        rows.filter(due if due is not None else Q(created__lt=now - grace), **{status: pending})
         .order_by("created")
         .values_list("pk", flat=True)[:1000]
     )

@@ -105,8 +105,12 @@ def _selected(request):
 
 class DashboardView(DashboardAccess, View):
     def get(self, request):
+        from notifications.selectors import undelivered_count
+
         form, selection = _selected(request)
         context = {"form": form, "query": request.GET.urlencode()}
+        if request.user.has_perm("notifications.change_notification"):
+            context["undelivered"] = undelivered_count()
         if selection is None:
             return render(request, "reporting/dashboard.html", context, status=400)
         context["figures"] = blocks(metrics.figures(selection))
