@@ -286,14 +286,14 @@ def privacy_url() -> str:
 
 def applied_third_party_funds(application) -> list:
     """Third-party funds applied for but not yet granted: the grant is paid only once they are (a Bedingung)."""
-    if not application.pk:
+    if application._state.adding:  # an unsaved application (the benchmark) has no plan rows to read
         return []
     return list(application.third_party_funds.filter(status=FundingStatus.APPLIED))
 
 
 def granted_early_start(application):
     """The consent to an early start (vorzeitiger Maßnahmebeginn), if one was given."""
-    if not application.pk:
+    if application._state.adding:
         return None
     return application.early_start_requests.filter(granted=True).order_by("decided_at").first()
 
