@@ -68,7 +68,7 @@ def test_a_rejection_letter_states_the_reasons(
     text = pdf_text(letter)
     assert "Ablehnungsbescheid" in text
     assert "außerhalb des Förderzwecks" in text
-    assert "Widerspruch" in text  # the programme's Rechtsbehelfsbelehrung
+    assert "Klage" in " ".join(text.split())  # the authority's Rechtsbehelfsbelehrung: an action at the court
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REJECTED
 

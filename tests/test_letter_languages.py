@@ -75,7 +75,8 @@ def test_an_arabic_speaking_applicant_reads_the_summary_in_arabic_and_every_font
     assert "ملخص خطاب القرار الخاص بكم" in summary  # "Summary of your decision letter"
     assert "النص الألماني للخطاب وحده هو الملزم" in summary  # "only the German text ... is legally binding"
     assert "خبر سار" in summary and "يمنح المكتب" in summary and "يورو" in summary  # "good news: the office grants"
-    assert "اعتراض" in summary  # "objection" (Widerspruch)
+    assert "دعوى" in summary and "Klage" in summary  # "action" at the court: the authority is a Senator
+    assert "Verwaltungsgericht der Freien Hansestadt Bremen" in summary
 
     # The binding letter comes first and stays German, with no Arabic in it.
     binding = " ".join(pages[:-1])

@@ -207,7 +207,7 @@ def test_the_letter_carries_the_mandatory_content_and_a_repeated_task_adds_nothi
         "Verwendungsnachweis",
         "Auszahlung",
         "Rechtsbehelfsbelehrung",
-        "Widerspruch",
+        "Klage",
         "Referat Integrationspolitik",
         "Anke Vogel",
     ]:
