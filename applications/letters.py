@@ -107,7 +107,6 @@ FINANCING_RULES = {
 }
 
 GERMAN_ARTICLES = ("der ", "die ", "das ", "des ", "dem ", "den ")
-FEMININE_ENDINGS = ("in", "behörde", "stelle", "verwaltung", "kammer", "agentur", "kommission")
 
 
 class BlockedResource(Exception):
@@ -183,39 +182,20 @@ def remedy_text(authority: Authority) -> str:
     Art. 8 AGVwGO Bremen), so the remedy is an action at the administrative court; a subordinate office's
     decisions are open to objection (§ 70 VwGO). A wrong instruction extends the period to one year (§ 58(2) VwGO).
     """
+    # The body is named after a colon, so no article has to be guessed for whatever name the admin enters.
+    where = f"{authority.remedy_body}, {authority.remedy_address}"
     if authority.remedy_kind == RemedyKind.OBJECTION:
-        body = _with_preposition(authority.remedy_body)
         return (
-            "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden. Der "
-            "Widerspruch ist schriftlich, in elektronischer Form nach § 3a Absatz 2 VwVfG oder zur Niederschrift "
-            f"{body}, {authority.remedy_address}, einzulegen."
+            "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Widerspruch erhoben werden. "
+            "Der Widerspruch ist schriftlich, in elektronischer Form nach § 3a Absatz 2 des "
+            f"Verwaltungsverfahrensgesetzes oder zur Niederschrift bei folgender Behörde zu erheben: {where}."
         )
-    court = _with_preposition(authority.remedy_body)
     return (
-        f"Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Klage {court}, "
-        f"{authority.remedy_address}, erhoben werden. Die Klage kann auch elektronisch nach Maßgabe des § 55a VwGO "
-        "erhoben werden; eine einfache E-Mail genügt nicht."
+        "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Klage erhoben werden. Die Klage "
+        "ist schriftlich oder zu Protokoll der Urkundsbeamtin oder des Urkundsbeamten der Geschäftsstelle bei "
+        f"folgendem Gericht zu erheben: {where}. Die Klage kann auch als elektronisches Dokument nach Maßgabe des "
+        "§ 55a der Verwaltungsgerichtsordnung erhoben werden; eine einfache E-Mail genügt nicht."
     )
-
-
-def _with_preposition(body: str) -> str:
-    """'bei' with the body in the dative: 'Die Senatorin …' → 'bei der Senatorin …', 'Das Amt …' → 'beim Amt …'.
-
-    Without an article the gender is read from the first word: courts, offices (-amt, -gericht) and Senators are
-    masculine or neuter ('beim Verwaltungsgericht …'); Senatorinnen, Behörden and Stellen feminine.
-    """
-    body = body.strip()
-    first, _space, rest = body.partition(" ")
-    word = first.lower()
-    if word == "die" and rest:
-        return f"bei der {rest}"
-    if word in ("der", "das", "dem") and rest:
-        return f"beim {rest}"
-    if word in ("den", "des"):
-        return f"bei {body}"
-    if word.endswith(FEMININE_ENDINGS):
-        return f"bei der {body}"
-    return f"beim {body}"
 
 
 def guideline_dative(programme: Programme) -> str:

@@ -95,7 +95,8 @@ def test_a_grant_letter_holds_every_mandatory_element(in_decision, alice, clerk,
         "innerhalb von sechs Monaten nach Ablauf des Bewilligungszeitraums",
         # legal remedy of this authority
         "Rechtsbehelfsbelehrung",
-        f"Klage beim {COURT}, Am Wall 198, 28195 Bremen, erhoben werden",
+        f"Klage erhoben werden. Die Klage ist schriftlich oder zu Protokoll der Urkundsbeamtin oder des "
+        f"Urkundsbeamten der Geschäftsstelle bei folgendem Gericht zu erheben: {COURT}, Am Wall 198, 28195 Bremen.",
         # issuing authority, contact, date, official
         "Die Senatorin für Arbeit, Soziales, Jugend und Integration",
         "Referat Integrationspolitik",
@@ -178,7 +179,7 @@ def test_a_rejection_prints_its_grounds_facts_and_weighing(in_decision, clerk, a
         "Sachverhalt Das Projekt richtet sich nicht an Menschen mit Migrationsgeschichte.",
         "Ermessenserwägungen Andere Anträge tragen mehr zu den Programmzielen bei.",
         "kein Rechtsanspruch",
-        f"Klage beim {COURT}",
+        f"bei folgendem Gericht zu erheben: {COURT}",
     ]:
         assert content in text, content
     assert "ANBest-P" not in text and "Zuwendungsbescheid" not in text
@@ -186,23 +187,22 @@ def test_a_rejection_prints_its_grounds_facts_and_weighing(in_decision, clerk, a
 
 def test_the_legal_remedy_is_an_action_at_the_court_for_a_senator(call):
     text = remedy_text(call.programme.authority)
-    assert text.startswith("Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Klage beim " + COURT)
-    assert "§ 55a VwGO" in text and "Widerspruch" not in text
+    assert text.startswith("Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Klage erhoben")
+    assert f"bei folgendem Gericht zu erheben: {COURT}, Am Wall 198, 28195 Bremen." in text
+    assert "§ 55a der Verwaltungsgerichtsordnung" in text
+    assert "Widerspruch" not in text
 
 
 def test_the_legal_remedy_is_an_objection_at_the_body_for_a_subordinate_office(
     objection_authority, in_decision, clerk, approver
 ):
     assert remedy_text(objection_authority) == (
-        "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden. Der "
-        "Widerspruch ist schriftlich, in elektronischer Form nach § 3a Absatz 2 VwVfG oder zur Niederschrift beim "
-        f"{OFFICE}, Doventorscontrescarpe 172, 28195 Bremen, einzulegen."
+        "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Widerspruch erhoben werden. Der "
+        "Widerspruch ist schriftlich, in elektronischer Form nach § 3a Absatz 2 des Verwaltungsverfahrensgesetzes "
+        f"oder zur Niederschrift bei folgender Behörde zu erheben: {OFFICE}, Doventorscontrescarpe 172, 28195 Bremen."
     )
     text = letter_text(decide(in_decision(), clerk=clerk, approver=approver, amount=Decimal("2500.00")))
-    assert (
-        "Widerspruch ist schriftlich, in elektronischer Form nach § 3a Absatz 2 VwVfG oder zur Niederschrift "
-        f"beim {OFFICE}" in text
-    )
+    assert f"zur Niederschrift bei folgender Behörde zu erheben: {OFFICE}" in text
     assert "Klage" not in text
 
 
