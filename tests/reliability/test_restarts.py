@@ -7,118 +7,21 @@ Uses its own Redis on a free port and its own workers; never touches the shared 
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
-from tests.support.mailbox import free_port
-from tests.support.worker import Worker, uses_broker, worker_database_url
+from tests.support.outbox import assert_each_arrived_once, environment, pending_rows, sweep, wait_until_all_sent
+from tests.support.worker import Worker, uses_broker
 
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not uses_broker(), reason="needs PostgreSQL and a real worker (the CI's second pass)"),
 ]
-
-SWEEP = (
-    "import django; django.setup(); from datetime import timedelta; "
-    "from notifications.services import outbox_sweep; "
-    "print(outbox_sweep(grace=timedelta(0), stale=timedelta(seconds=3)))"
-)
-
-
-class PrivateRedis:
-    def __init__(self, directory: Path):
-        self.port = free_port()
-        self.directory = directory
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(50):
-            if subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).returncode == 0:
-                return
-            time.sleep(0.1)
-        raise RuntimeError("private Redis did not start")
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    redis = PrivateRedis(tmp_path)
-    redis.start()
-    yield redis
-    if redis.process.poll() is None:
-        redis.kill()
-
-
-def environment(broker_url, queue, mailbox, media_root):
-    return {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_BROKER_URL": broker_url,
-        "REDIS_URL": "",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "EMAIL_HOST": mailbox.host,
-        "EMAIL_PORT": str(mailbox.port),
-        "MEDIA_ROOT": str(media_root),
-        "DEBUG": "true",
-    }
-
-
-def sweep(env):
-    """What beat does every two minutes, in a process of its own."""
-    subprocess.run([sys.executable, "-c", SWEEP], env=env, cwd=settings.BASE_DIR, check=True, capture_output=True)
-
-
-def pending_rows(user, count):
-    long_ago = timezone.now() - timedelta(minutes=5)
-    rows = [
-        Notification.objects.create(
-            recipient=user,
-            event="decision_available",
-            context={"application_title": f"Projekt {n}", "reference": f"TH-{n}", "organisation": "Verein"},
-            language="de",
-        )
-        for n in range(count)
-    ]
-    Notification.objects.update(created=long_ago)
-    return rows
-
-
-def wait_until_all_sent(env, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not Notification.objects.exclude(status=NotificationStatus.SENT).exists():
-            return True
-        sweep(env)
-        time.sleep(1)
-    return False
-
-
-def assert_each_arrived_once(mailbox, rows):
-    received = Counter(message["Message-ID"] for message in mailbox.messages)
-    assert set(received) == {f"<notification-{row.pk}@127.0.0.1>" for row in rows}
-    return sum(count - 1 for count in received.values())
 
 
 def test_a_killed_worker_replaced_by_a_new_one_loses_nothing(
