@@ -122,7 +122,7 @@ class ProgrammeAdmin(TranslationAdmin):
 
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
-    list_display = ["title", "programme", "opens_at", "closes_at", "budget"]
+    list_display = ["title", "programme", "opens_at", "last_day", "budget"]
     list_filter = ["programme"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -1,9 +1,8 @@
 """Demo data: Bremen's two programmes, support offers, three organisations and one user per role. Safe to load twice."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -27,7 +26,6 @@ from applications.models import (
 from organisations.models import LegalForm, Membership, MembershipRole, Organisation, Seat, Topic
 
 DEMO_PASSWORD = "teilhabe-demo"
-BERLIN = ZoneInfo("Europe/Berlin")
 
 ANBEST_P_TEXT = (Path(__file__).parent / "demo_texts" / "anbest-p.txt").read_text(encoding="utf-8")
 
@@ -72,11 +70,10 @@ USERS = [
 ]
 
 
-def next_cut_off(today: date) -> datetime:
-    """The Selbsthilfe- und Projektförderung decides at 28 February and 15 August."""
+def next_cut_off(today: date) -> date:
+    """The Selbsthilfe- und Projektförderung decides at 28 February and 15 August: the call's last day."""
     candidates = [date(today.year, 2, 28), date(today.year, 8, 15), date(today.year + 1, 2, 28)]
-    day = next(d for d in candidates if d > today + timedelta(days=14))
-    return datetime.combine(day, time(23, 59), tzinfo=BERLIN)
+    return next(d for d in candidates if d > today + timedelta(days=14))
 
 
 def _users() -> dict:
@@ -246,15 +243,15 @@ def _programmes() -> None:
     Call.objects.get_or_create(
         programme=projekt,
         title=f"Stichtag {closes:%d.%m.%Y}",
-        defaults={"opens_at": now - timedelta(days=30), "closes_at": closes, "budget": Decimal("120000.00")},
+        defaults={"opens_at": now - timedelta(days=30), "last_day": closes, "budget": Decimal("120000.00")},
     )
     _procedure(projekt, reviewers=2, documents=[("statutes", "ev"), ("project_description", "")])
     _procedure(stadtteilfonds, reviewers=1, documents=[("project_description", "")])
-    year_end = datetime(now.year + 1, 10, 31, 23, 59, tzinfo=BERLIN)
+    year_end = date(now.year + 1, 10, 31)
     Call.objects.get_or_create(
         programme=stadtteilfonds,
         title=f"Stadtteilfonds {year_end.year}",
-        defaults={"opens_at": now - timedelta(days=30), "closes_at": year_end, "budget": Decimal("30000.00")},
+        defaults={"opens_at": now - timedelta(days=30), "last_day": year_end, "budget": Decimal("30000.00")},
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from applications.deadlines import day_ends_at
 from organisations.models import Organisation, Topic
 
 
@@ -254,12 +255,20 @@ class Programme(models.Model):
 
 
 class Call(models.Model):
-    """A call for applications (Förderaufruf) within a programme, open between two moments in Europe/Berlin."""
+    """A call for applications (Förderaufruf) within a programme: open from `opens_at` until and including its
+    `last_day` in Europe/Berlin ("bis einschließlich").
+
+    `closes_at`, the first moment after the last day, is derived from `last_day` on every save, so that queries
+    can keep comparing moments (`opens_at <= at < closes_at`).
+    """
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
     title = models.CharField(_("title"), max_length=200)
     opens_at = models.DateTimeField(_("opens at"))
-    closes_at = models.DateTimeField(_("closes at"))
+    last_day = models.DateField(
+        _("last day for applications"), help_text=_("Applications are accepted until the end of this day.")
+    )
+    closes_at = models.DateTimeField(_("closes at"), editable=False)
     budget = models.DecimalField(_("budget (EUR)"), max_digits=14, decimal_places=2)
     project_period_start = models.DateField(_("funded projects may start on"), null=True, blank=True)
     project_period_end = models.DateField(_("funded projects must end by"), null=True, blank=True)
@@ -275,8 +284,18 @@ class Call(models.Model):
     def __str__(self):
         return f"{self.programme} – {self.title}"
 
+    def save(self, *args, **kwargs):
+        self.set_closes_at()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "last_day" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "closes_at"}
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
+        self.set_closes_at()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"last_day": _("The last day must not be before the call opens.")})
         if self.pk and self.budget is not None:
             committed = Decision.objects.filter(
                 application__call=self, outcome=DecisionOutcome.APPROVE, status=DecisionStatus.APPROVED
@@ -288,6 +307,11 @@ class Call(models.Model):
                         % {"committed": committed}
                     }
                 )
+
+    def set_closes_at(self) -> None:
+        """The one place that derives the closing moment from the last day."""
+        if self.last_day is not None:
+            self.closes_at = day_ends_at(self.last_day)
 
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()
@@ -546,7 +570,11 @@ class ItemsRequest(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.answered_at is None and timezone.now() > self.deadline
+        return self.answered_at is None and self.deadline_passed()
+
+    def deadline_passed(self, at=None) -> bool:
+        """`deadline` is the last moment of the deadline day in Berlin (applications.deadlines), so inclusive."""
+        return (at or timezone.now()) > self.deadline
 
 
 class ReviewAssignment(models.Model):

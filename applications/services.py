@@ -1,6 +1,6 @@
 """Every state change of an application, its decision and its letter. Atomic, validated, no process engine."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.deadlines import berlin_date, last_moment_of
 from applications.errors import ApplicationError, NotAllowed
 from applications.formatting import format_money
 from applications.models import (
@@ -183,9 +184,9 @@ def document_remove(*, document: Document, by) -> None:
 
 
 def application_submission_problems(
-    application: Application, *, resubmission: bool = False
+    application: Application, *, resubmission: bool = False, at: datetime | None = None
 ) -> list[tuple[str | None, str]]:
-    """What stops a submission: (field, message) pairs in the user's language; empty when it may go.
+    """What stops a submission at `at` (now): (field, message) pairs in the user's language; empty when it may go.
 
     The programme's eligibility rules run here again (they also power the public check), plus the checks that
     only a complete application can pass: a described project, a financing plan that adds up, an open call.
@@ -231,14 +232,8 @@ def application_submission_problems(
                 % {"amount": format_money(calculation.grant), "explanation": calculation.explanation},
             )
         )
-    if not resubmission and not application.call.is_open():
-        problems.append(
-            (
-                None,
-                _("The call closed on %(date)s. Your draft is kept, but it can no longer be submitted.")
-                % {"date": timezone.localtime(application.call.closes_at).strftime("%d.%m.%Y %H:%M")},
-            )
-        )
+    if not resubmission and not application.call.is_open(at):
+        problems.append((None, call_closed_message(application.call)))
     return problems
 
 
@@ -335,8 +330,21 @@ def _open_application(application: Application, *statuses) -> Application:
     return application
 
 
-def _end_of_day(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+def call_closed_message(call: Call) -> str:
+    return _(
+        "This call has ended: applications were accepted until and including %(date)s. Your draft is kept, but "
+        "it can no longer be submitted."
+    ) % {"date": formats_date(call.last_day)}
+
+
+def items_answer_refusal(request: ItemsRequest | None, *, at: datetime | None = None) -> str | None:
+    """Why an answer to the request can no longer be sent at `at` (now): its deadline day has ended."""
+    if request is None or request.answered_at is not None or not request.deadline_passed(at):
+        return None
+    return _(
+        "The deadline for your answer ended on %(date)s. The office now decides how to continue. If you need more "
+        "time, please contact the office."
+    ) % {"date": formats_date(berlin_date(request.deadline))}
 
 
 @transaction.atomic
@@ -352,7 +360,10 @@ def completeness_confirm(*, application: Application, by) -> Application:
 
 @transaction.atomic
 def items_request(*, application: Application, by, message: str, deadline: date) -> ItemsRequest:
-    """Nachforderung: ask the organisation for missing items, to be answered by the end of `deadline` (Berlin)."""
+    """Nachforderung: ask the organisation for missing items, to be answered by the end of `deadline` (Berlin).
+
+    The request stores the last moment of that day (applications.deadlines.last_moment_of) and refuses later answers.
+    """
     _require_perm(by, "applications.check_application", _("You may not check applications."))
     if not message.strip():
         raise ApplicationError(_("Say what is missing; the organisation reads this."), field="message")
@@ -360,7 +371,7 @@ def items_request(*, application: Application, by, message: str, deadline: date)
         raise ApplicationError(_("The deadline must be in the future."), field="deadline")
     application = _open_application(application, ApplicationStatus.SUBMITTED)
     request = ItemsRequest.objects.create(
-        application=application, message=message, deadline=_end_of_day(deadline), requested_by=by
+        application=application, message=message, deadline=last_moment_of(deadline), requested_by=by
     )
     application.status = ApplicationStatus.ITEMS_REQUESTED
     application.save(update_fields=["status", "updated"])
@@ -369,8 +380,11 @@ def items_request(*, application: Application, by, message: str, deadline: date)
 
 
 @transaction.atomic
-def items_answer(*, application: Application, by, answer: str) -> Application:
-    """The organisation answers the request and resubmits; the same rules as at submission run again."""
+def items_answer(*, application: Application, by, answer: str, at: datetime | None = None) -> Application:
+    """The organisation answers the request and resubmits; the same rules as at submission run again.
+
+    An answer after the deadline day (Berlin) is refused, whether or not the process timer has fired yet.
+    """
     application = (
         Application.objects.select_for_update().select_related("organisation", "call__programme").get(pk=application.pk)
     )
@@ -379,12 +393,16 @@ def items_answer(*, application: Application, by, answer: str) -> Application:
         raise NotAllowed(_("Only a representative of the organisation may send the application again."))
     if application.status != ApplicationStatus.ITEMS_REQUESTED:
         raise ApplicationError(_("Nothing has been requested for this application."))
-    problems = application_submission_problems(application, resubmission=True)
+    at = at or timezone.now()
+    request = application.items_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+    refusal = items_answer_refusal(request, at=at)
+    if refusal:
+        raise ApplicationError(refusal)
+    problems = application_submission_problems(application, resubmission=True, at=at)
     if problems:
         raise ApplicationError(problems[0][1], field=problems[0][0])
-    request = application.items_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
     if request is not None:
-        request.answer, request.answered_by, request.answered_at = answer, by, timezone.now()
+        request.answer, request.answered_by, request.answered_at = answer, by, at
         request.save(update_fields=["answer", "answered_by", "answered_at"])
     application.status = ApplicationStatus.SUBMITTED
     application.save(update_fields=["status", "updated"])
@@ -402,7 +420,7 @@ def items_deadline_extend(*, application: Application, by, deadline: date) -> It
     request = application.items_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
     if request is None:
         raise ApplicationError(_("Nothing has been requested for this application."))
-    request.deadline = _end_of_day(deadline)
+    request.deadline = last_moment_of(deadline)
     request.save(update_fields=["deadline"])
     event_record(application, EventKind.DEADLINE_EXTENDED, by, formats_date(deadline))
     return request

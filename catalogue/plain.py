@@ -111,8 +111,7 @@ def own_share(programme: Programme) -> str:
 
 def by_when(summary: ProgrammeSummary) -> str:
     if summary.current_call:
-        closes = timezone.localtime(summary.current_call.closes_at)
-        return _("Apply by %(date)s, %(time)s.") % {"date": long_date(closes.date()), "time": f"{closes:%H:%M}"}
+        return _("Applications until and including %(date)s.") % {"date": long_date(summary.current_call.last_day)}
     if summary.next_call:
         return _("There is no open call at the moment. The next call opens on %(date)s.") % {
             "date": long_date(timezone.localdate(summary.next_call.opens_at))

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from applications.deadlines import berlin_date
 from applications.models import Application, ApplicationStatus
 from workflow.flows import FundingFlow
 from workflow.selectors import current_step
@@ -22,11 +23,12 @@ _BY_NODE = {
 
 
 def next_step(application: Application) -> dict:
+    """Who acts, what they do, and until and including which day (`when`, a date in Berlin) if there is a deadline."""
     if application.status == ApplicationStatus.DRAFT:
         return {
             "who": _("You"),
             "what": _("Complete the draft and submit it before the call closes."),
-            "when": application.call.closes_at,
+            "when": application.call.last_day,
         }
     step = current_step(application)
     if step and step["node"] == FundingFlow.answer_request:
@@ -34,7 +36,7 @@ def next_step(application: Application) -> dict:
         return {
             "who": _("You"),
             "what": _("Send the missing items the office asked for."),
-            "when": request.deadline if request else None,
+            "when": berlin_date(request.deadline) if request else None,
             "answer": True,
         }
     if step and step["node"] in _BY_NODE:

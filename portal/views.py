@@ -33,6 +33,7 @@ from applications.services import (
     document_add,
     document_remove,
     financing_plan_set,
+    items_answer_refusal,
     may_be_withdrawn,
     may_request_early_start,
 )
@@ -357,6 +358,7 @@ def application_answer(request, pk):
             "request_": request_,
             "form": form,
             "problems": problems,
+            "refusal": items_answer_refusal(request_) if request.method == "GET" else None,
             "may_sign": may_sign,
             "steps": STEPS[:-1],
             "step": "answer",

@@ -125,7 +125,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     title = "Stichtag 28.02."
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
-    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=60))
+    last_day = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
     budget = Decimal("100000.00")
 
 

@@ -140,7 +140,7 @@ def test_a_member_who_may_not_sign_is_told_to_ask_a_representative(client, bob, 
 
 
 def test_after_the_deadline_the_draft_is_kept_but_cannot_be_submitted(client, alice, organisation):
-    call = CallFactory(opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(minutes=1))
+    call = CallFactory(opens_at=timezone.now() - timedelta(days=30), last_day=timezone.localdate() - timedelta(days=1))
     draft = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
     client.force_login(alice)
     page = client.get(f"/applications/{draft.pk}/submit/").content.decode()

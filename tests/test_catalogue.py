@@ -23,13 +23,13 @@ def client(client):
 
 
 def programme(title, *, calls=(), **fields):
-    """A programme with calls given as (opens in days, closes in days) from now."""
+    """A programme with calls given as (opens in days from now, last day in days from today)."""
     fields.setdefault("title_en", title)
     made = ProgrammeFactory(title_de=title, **fields)
-    now = timezone.now()
-    for opens, closes in calls:
+    now, today = timezone.now(), timezone.localdate()
+    for opens, last in calls:
         CallFactory(
-            programme=made, opens_at=now + timedelta(days=opens), closes_at=now + timedelta(days=closes), title="Call"
+            programme=made, opens_at=now + timedelta(days=opens), last_day=today + timedelta(days=last), title="Call"
         )
     return made
 
@@ -78,8 +78,8 @@ def test_a_card_says_the_deadline_the_largest_grant_and_who_may_apply_in_one_lin
     programme("Projektförderung", calls=[(-10, 60)], max_amount=Decimal("15000.00"), allowed_legal_forms=["ev"],
               seat_scope=SeatScope.BREMEN)  # fmt: skip
     page = text(search(client))
-    deadline = timezone.localtime(timezone.now() + timedelta(days=60))
-    assert f"Apply by {deadline:%B} {deadline.day}, {deadline.year}, {deadline:%H:%M}." in page
+    last_day = timezone.localdate() + timedelta(days=60)
+    assert f"Applications until and including {last_day:%B} {last_day.day}, {last_day.year}." in page
     assert "Grant: up to 15,000.00 EUR" in page
     assert "Open to: Registered association (e.V.) · The city of Bremen only" in page
 
@@ -295,8 +295,8 @@ def test_a_programme_with_an_open_call_says_who_how_much_and_by_when(client, db)
     assert "From 500.00 EUR to 15,000.00 EUR per project." in page
     assert "The grant pays 80 % of the eligible costs." in page
     assert "Your group pays at least 10 % of the total costs itself" in page
-    closes = timezone.localtime(call.closes_at)
-    assert f"Apply by {closes:%B} {closes.day}, {closes.year}, {closes:%H:%M}." in page
+    last_day = call.last_day
+    assert f"Applications until and including {last_day:%B} {last_day.day}, {last_day.year}." in page
     assert f'href="/calls/{call.pk}/check/"' in response.text
     assert f'href="/accounts/signup/?next=/calls/{call.pk}/apply/"' in response.text
 

@@ -25,7 +25,6 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from datetime import time as clock_time
 from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
@@ -38,6 +37,7 @@ from viewflow.workflow.fields import get_flow_ref, get_task_ref
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from applications.deadlines import last_moment_of
 from applications.demo import DEMO_PASSWORD
 
 DOMAIN = "generated.teilhabe.example"
@@ -578,8 +578,8 @@ def money(value) -> Decimal:
 
 
 def end_of_day(day: date) -> datetime:
-    """As applications.services._end_of_day: 23:59:59 Berlin time."""
-    return datetime.combine(day, clock_time(23, 59, 59), tzinfo=BERLIN)
+    """The deadline of a request for missing items, as applications.services.items_request stores it."""
+    return last_moment_of(day)
 
 
 def local_date(at: datetime) -> date:
@@ -614,7 +614,7 @@ class CallInfo:
     id: int
     programme: ProgrammeInfo
     opens_at: datetime
-    closes_at: datetime
+    closes_at: datetime  # derived from the last day, as Call.set_closes_at does
     period_start: date
     period_end: date
 
@@ -891,19 +891,20 @@ class Generator:
                 closes = self.now - timedelta(days=r.uniform(5, 640))
                 opens = closes - timedelta(days=r.uniform(90, 200))
             opens = opens.astimezone(BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
-            closes = closes.astimezone(BERLIN).replace(hour=23, minute=59, second=0, microsecond=0)
+            last_day = local_date(closes)
             rounds[info.id] = rounds.get(info.id, 0) + 1
             low, high = spec["budget"]
             call = Call.objects.create(
                 programme_id=info.id,
-                title=spec["call_title"].format(opens=opens, closes=closes, round=rounds[info.id]),
+                title=spec["call_title"].format(opens=opens, closes=last_day, round=rounds[info.id]),
                 opens_at=opens,
-                closes_at=closes,
+                last_day=last_day,
                 budget=Decimal(r.randrange(low, high, 5000)),
                 project_period_start=opens.date(),
-                project_period_end=closes.date() + timedelta(days=540),
+                project_period_end=last_day + timedelta(days=540),
             )
-            self.calls.append(CallInfo(call.pk, info, opens, closes, opens.date(), closes.date() + timedelta(days=540)))
+            period_end = last_day + timedelta(days=540)
+            self.calls.append(CallInfo(call.pk, info, opens, call.closes_at, opens.date(), period_end))
         self.started_calls = [c for c in self.calls if c.opens_at < self.now]
         self.topics = [Topic.objects.get_or_create(name=name)[0].pk for name in TOPICS]
 

@@ -1,6 +1,7 @@
 """Moves the funding process: starting it on submission and completing human tasks under the flow lock."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,7 +11,13 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from applications.errors import NotAllowed
 from applications.models import Application
-from applications.services import application_cancel, application_submit, application_withdraw, items_answer
+from applications.services import (
+    application_cancel,
+    application_submit,
+    application_withdraw,
+    items_answer,
+    items_answer_refusal,
+)
 from workflow.errors import TaskUnavailable
 from workflow.flows import FundingFlow
 from workflow.messages import tell_organisation, tell_staff_involved
@@ -106,15 +113,24 @@ def application_cancel_and_end(*, application: Application, by, reason: str) -> 
     return application
 
 
-def items_answer_and_continue(*, application: Application, by, answer: str) -> Application:
-    """The organisation resubmits with the missing items; the clerk's completeness check comes back."""
+def items_answer_and_continue(*, application: Application, by, answer: str, at: datetime | None = None) -> Application:
+    """The organisation resubmits with the missing items; the clerk's completeness check comes back.
+
+    After the deadline the answer is refused with the same message before and after the timer moved the process
+    on to the clerk (which ends the organisation's task).
+    """
     from workflow.selectors import open_organisation_task
 
     task = open_organisation_task(application)
     if task is None:
-        raise TaskUnavailable(_("There is no open request for this application."))
+        latest = application.items_requests.order_by("-requested_at").first()
+        raise TaskUnavailable(
+            items_answer_refusal(latest, at=at) or _("There is no open request for this application.")
+        )
     return task_complete(
-        task=task, by=by, action=lambda process: items_answer(application=process.application, by=by, answer=answer)
+        task=task,
+        by=by,
+        action=lambda process: items_answer(application=process.application, by=by, answer=answer, at=at),
     )
 
 

@@ -22,7 +22,7 @@ def catalogue_urls(db):
     language = TopicFactory(name="Sprache")
     open_programme = ProgrammeFactory(title_en="Self-help and project funding", allowed_legal_forms=["ev"])
     open_programme.topics.set([language])
-    CallFactory(programme=open_programme, closes_at=timezone.now() + timedelta(days=20))
+    CallFactory(programme=open_programme, last_day=today + timedelta(days=20))
     closed = ProgrammeFactory(
         title_de="Stadtteilfonds",
         title_en="Neighbourhood fund",
@@ -33,7 +33,7 @@ def catalogue_urls(db):
     CallFactory(
         programme=closed,
         opens_at=timezone.now() + timedelta(days=40),
-        closes_at=timezone.now() + timedelta(days=100),
+        last_day=today + timedelta(days=100),
     )
     training = OfferFactory(
         kind="training",
