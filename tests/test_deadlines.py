@@ -276,8 +276,21 @@ def test_the_migration_gives_existing_calls_the_day_their_closing_moment_ends():
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps
     programmes, calls_before = (old_apps.get_model("applications", name).objects for name in ("Programme", "Call"))
+    authority = old_apps.get_model("applications", "Authority").objects.create(
+        name="Senatorin",
+        street="Bahnhofsplatz 29",
+        postcode="28195",
+        city="Bremen",
+        remedy_body="VG",
+        remedy_address="x",
+    )
     programme = programmes.create(
-        title="Projektförderung", min_amount=0, max_amount=1000, financing_method="festbetrag", fixed_amount=500
+        title="Projektförderung",
+        min_amount=0,
+        max_amount=1000,
+        financing_method="festbetrag",
+        fixed_amount=500,
+        authority=authority,
     )
     closing = {
         "midnight": berlin(2027, 3, 1),  # the first moment after 28.02.
