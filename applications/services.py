@@ -755,8 +755,18 @@ def decision_send_back(*, decision: Decision, by, comment: str) -> Decision:
     return decision
 
 
+def decision_letter_path(decision: Decision) -> str:
+    """The one storage path of a decision version's letter: a retry or a second worker writes the same file."""
+    return f"letters/{decision.application_id}/bescheid-{decision.application.reference}-v{decision.version}.pdf"
+
+
 def decision_letter_create(*, decision: Decision) -> DecisionLetter:
-    """Render and store the letter for an approved decision, once: a repeated call returns the stored letter."""
+    """Render and store the letter for an approved decision, once: a repeated call returns the stored letter.
+
+    The file is stored under its deterministic path before the row is written. If the database fails in between,
+    the retry overwrites the same file instead of leaving a second one; `letter_files_without_rows` reports any
+    file that never got its row.
+    """
     from applications.letters import render_decision_letter
 
     existing = DecisionLetter.objects.filter(decision=decision).first()
@@ -766,17 +776,34 @@ def decision_letter_create(*, decision: Decision) -> DecisionLetter:
         raise ApplicationError(_("Only an approved decision gets a letter."))
     pdf = render_decision_letter(decision)
     letter = DecisionLetter(decision=decision)
-    name = f"bescheid-{decision.application.reference}-v{decision.version}.pdf"
-    letter.file.save(name, ContentFile(pdf), save=False)
+    path = decision_letter_path(decision)
+    storage = letter.file.storage
+    if storage.exists(path):
+        storage.delete(path)  # left by an attempt that failed before its row was written, or a parallel one
+    letter.file.name = storage.save(path, ContentFile(pdf))
     try:
         with transaction.atomic():
             letter.save()
             event_record(decision.application, EventKind.LETTER_ISSUED)
     except IntegrityError:
-        # Another worker stored the letter for this version first; keep theirs.
-        letter.file.delete(save=False)
+        # Another worker stored the letter for this version first; its row names the same file.
         return DecisionLetter.objects.get(decision=decision)
     return letter
+
+
+def letter_files_without_rows() -> list[str]:
+    """Stored letter files that no letter row names (a failure between storing and recording, or a leftover)."""
+    storage = DecisionLetter._meta.get_field("file").storage
+    known = set(DecisionLetter.objects.values_list("file", flat=True))
+    try:
+        folders, _files = storage.listdir("letters")
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for folder in folders:
+        _sub, files = storage.listdir(f"letters/{folder}")
+        found += [f"letters/{folder}/{name}" for name in files]
+    return sorted(path for path in found if path not in known)
 
 
 @transaction.atomic

@@ -218,27 +218,42 @@ CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 # Longer than the longest task and any countdown we use, so unacknowledged messages are not redelivered early.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A message a killed worker held comes back after the visibility timeout; five minutes is longer than any task
+# (CELERY_TASK_TIME_LIMIT) and no task waits longer than that in a countdown. The sweeps below bring lost work
+# back sooner (within a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fire-process-timers": {"task": "workflow.tasks.fire_due_timers", "schedule": 60.0},
-    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 30.0},
     "alert-undelivered-mail": {"task": "notifications.tasks.alert_operators", "schedule": 300.0},
     "refresh-dashboards": {
         "task": "reporting.tasks.refresh_dashboards",
         "schedule": 30.0,
         "options": {"expires": 25},  # a refresh that waited longer is dropped; the next one comes anyway
     },
-    "sweep-invitation-mail": {"task": "organisations.tasks.sweep_invitation_mail", "schedule": 120.0},
-    "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 300.0},
+    "sweep-invitation-mail": {"task": "organisations.tasks.sweep_invitation_mail", "schedule": 30.0},
+    "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 30.0},
+    "check-letter-files": {
+        "task": "workflow.tasks.report_letter_files_without_rows",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "deadline-reminders": {"task": "workflow.tasks.send_deadline_reminders", "schedule": 3600.0},
     "overdue-tasks": {"task": "workflow.tasks.escalate_overdue_tasks", "schedule": crontab(hour=8, minute=0)},
     "daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Reads miss and writes are dropped while Redis is unreachable (config/cache.py); short socket timeouts
+            # keep a hanging Redis from holding up pages.
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
     # Sessions are read from the shared cache (written through to the database), saving a query per request.
     # Only with a shared cache: a per-process cache could keep a logged-out session alive in another process.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

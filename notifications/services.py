@@ -260,7 +260,7 @@ def _absolute(link: str) -> str:
     return settings.SITE_URL + link
 
 
-def outbox_sweep(*, grace: timedelta = timedelta(minutes=2), stale: timedelta = timedelta(minutes=15)) -> int:
+def outbox_sweep(*, grace: timedelta = timedelta(seconds=30), stale: timedelta = timedelta(seconds=45)) -> int:
     """Hand pending rows to the workers again: their message may have been lost with a broker restart, or a
     worker died after claiming them. Returns how many rows were re-dispatched.
 

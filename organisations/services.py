@@ -392,7 +392,7 @@ def invitation_mail_deliver(*, invitation_id: int) -> bool:
     return True
 
 
-def invitation_mail_sweep(*, grace: timedelta = timedelta(minutes=2), stale: timedelta = timedelta(minutes=15)) -> int:
+def invitation_mail_sweep(*, grace: timedelta = timedelta(seconds=30), stale: timedelta = timedelta(seconds=45)) -> int:
     """Hand invitations whose e-mail is still waiting to the workers again; returns how many."""
     from notifications.services import redispatch
     from organisations.tasks import deliver_invitation

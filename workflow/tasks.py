@@ -11,7 +11,15 @@ from viewflow.workflow.status import STATUS
 from applications.services import decision_letter_create
 
 
-@shared_task(autoretry_for=(OperationalError, FlowLockFailed), retry_backoff=True, retry_jitter=True, max_retries=6)
+# Retries 2, 4, 8, 16, 30, 30 … seconds apart, about five minutes in all: a database that is away for a while
+# (a restart, a failover) does not end the step; the stalled-step sweep takes over after that.
+@shared_task(
+    autoretry_for=(OperationalError, FlowLockFailed),
+    retry_backoff=2,
+    retry_backoff_max=30,
+    retry_jitter=False,
+    max_retries=12,
+)
 def create_decision_letter(*, task_id: int) -> None:
     """Render and store the letter, then finish the process step. Safe to run twice."""
     task = Task.objects.filter(pk=task_id, status=STATUS.NEW).select_related("process").first()
@@ -34,8 +42,10 @@ def fire_due_timers() -> int:
     return fire()
 
 
-def stalled_steps_sweep(*, grace: timedelta = timedelta(minutes=5)) -> int:
-    """Enqueue again the asynchronous steps still waiting after `grace`: their message may have been lost."""
+def stalled_steps_sweep(*, grace: timedelta = timedelta(seconds=30)) -> int:
+    """Enqueue again the asynchronous steps still waiting after `grace`: their message may have been lost (a
+    killed worker, a broker that forgot its queue). A step still running is safe to enqueue again: the letter is
+    stored once per decision version under one path, and a finished step is not run twice."""
     from workflow.flows import EarlyStartFlow, FundingFlow
     from workflow.nodes import CeleryHandle
 
@@ -54,6 +64,32 @@ def stalled_steps_sweep(*, grace: timedelta = timedelta(minutes=5)) -> int:
 @shared_task
 def sweep_stalled_steps() -> int:
     return stalled_steps_sweep()
+
+
+@shared_task
+def report_letter_files_without_rows() -> int:
+    """Tell the operators about stored letter files that no letter names (the daily check of the letter store)."""
+    import logging
+
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+
+    from applications.services import letter_files_without_rows
+    from notifications import mail
+
+    orphans = letter_files_without_rows()
+    if orphans:
+        logging.getLogger(__name__).error("%s letter files have no letter row: %s", len(orphans), orphans[:20])
+        if settings.OPERATOR_EMAILS:
+            mail.send(
+                EmailMessage(
+                    subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{len(orphans)} letter files without a letter",
+                    body="These stored files belong to no decision letter; check and remove them:\n\n"
+                    + "\n".join(orphans),
+                    to=settings.OPERATOR_EMAILS,
+                )
+            )
+    return len(orphans)
 
 
 def deadline_reminders(days_before: tuple[int, ...] = (7, 2)) -> int:
