@@ -1,5 +1,6 @@
 """Services of the reliability tests' own: a Redis on a free port that a test may kill and restart."""
 
+import shutil
 import signal
 import subprocess
 import time
@@ -39,6 +40,8 @@ class PrivateRedis:
 
 @pytest.fixture
 def private_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (the CI's PostgreSQL/Redis pass installs it)")
     redis = PrivateRedis(tmp_path)
     redis.start()
     yield redis
