@@ -20,7 +20,7 @@ def test_a_title_typed_with_a_direction_override_is_stored_without_it(client, al
     client.force_login(alice)
     client.post(
         f"/calls/{call.pk}/apply/",
-        {"title": f"Sprachcafé{RLO} für Eltern", "summary": f"Erste Zeile\u2067\r\nZweite Zeile", "save": ""},
+        {"title": f"Sprachcafé{RLO} für Eltern", "summary": "Erste Zeile\u2067\r\nZweite Zeile", "save": ""},
     )
     application = Application.objects.get()
     assert application.title == "Sprachcafé für Eltern"
@@ -63,7 +63,8 @@ def test_the_e_mail_carries_the_title_isolated_and_without_the_override(
 def test_an_arabic_page_isolates_latin_names_and_e_mail_addresses(client, alice, organisation):
     alice.language = "ar"
     alice.save()
-    MembershipFactory(user=UserFactory(email="dana@example.org", first_name="", last_name=""), organisation=organisation)
+    dana = UserFactory(email="dana@example.org", first_name="", last_name="")
+    MembershipFactory(user=dana, organisation=organisation)
     client.force_login(alice)
     home = client.get("/").content.decode()
     assert 'dir="rtl"' in home
