@@ -18,9 +18,10 @@ from applications.models import (
     ReviewCriterion,
 )
 from organisations.models import LegalForm
+from usertext.forms import UserTextFormMixin
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(UserTextFormMixin, forms.ModelForm):
     allowed_legal_forms = forms.MultipleChoiceField(
         label=_("legal forms that may apply"),
         choices=LegalForm.choices,

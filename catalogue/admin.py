@@ -5,9 +5,10 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from catalogue.models import OFFER_LANGUAGES, Offer
+from usertext.forms import UserTextFormMixin
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(UserTextFormMixin, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("languages offered"),
         choices=OFFER_LANGUAGES,

@@ -7,9 +7,10 @@ from applications.fields import MoneyField
 from catalogue.models import OfferKind
 from catalogue.selectors import CLOSING_SOON, FUNDING, OPEN_NOW, Filters
 from organisations.models import LegalForm, Topic
+from usertext.forms import UserTextFormMixin
 
 
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(UserTextFormMixin, forms.Form):
     """The catalogue's search and filters, sent by GET so that results can be bookmarked and shared."""
 
     q = forms.CharField(

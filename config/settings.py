@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "viewflow",
     "viewflow.workflow",
+    "usertext",
     "notifications",
     "organisations",
     "applications",

@@ -4,9 +4,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import INVITATION_VALIDITY_DAYS, MembershipRole
+from usertext.forms import UserTextFormMixin
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(UserTextFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
@@ -37,5 +38,5 @@ class InvitationForm(forms.Form):
         ) % {"days": INVITATION_VALIDITY_DAYS}
 
 
-class RoleForm(forms.Form):
+class RoleForm(UserTextFormMixin, forms.Form):
     role = forms.ChoiceField(choices=MembershipRole.choices)

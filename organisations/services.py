@@ -33,6 +33,7 @@ from organisations.selectors import (
     organisations_for_user,
     representatives_of,
 )
+from usertext.text import isolated
 
 
 @transaction.atomic
@@ -149,7 +150,7 @@ def invitation_send(*, organisation: Organisation, by, email: str, role: str, la
         raise MembershipError(_("Choose a role."), field="role")
     if _is_member_by_email(organisation, email):
         raise MembershipError(
-            _("%(email)s is already a member of this organisation.") % {"email": email},
+            _("%(email)s is already a member of this organisation.") % {"email": isolated(email)},
             field="email",
             code="already_member",
         )
@@ -226,7 +227,7 @@ def invitation_refusal(*, invitation: Invitation, user) -> MembershipError | Non
                 "This invitation was sent to %(invited)s, but you are signed in as %(email)s. "
                 "Log out and sign in with the address the invitation was sent to."
             )
-            % {"invited": invitation.email, "email": user.email},
+            % {"invited": isolated(invitation.email), "email": isolated(user.email)},
             code="wrong_account",
         )
     if Membership.objects.filter(user=user, organisation=invitation.organisation).exists():
@@ -261,7 +262,7 @@ def _last_representative_error(membership: Membership) -> MembershipError | None
                 "%(name)s is the only representative of the organisation. "
                 "Make another member a representative first: an organisation always needs one."
             )
-            % {"name": person(membership.user)},
+            % {"name": isolated(person(membership.user))},
             code="last_representative",
         )
     return None
@@ -323,7 +324,7 @@ def membership_leave(*, organisation: Organisation, by) -> None:
                 "You are the only representative of %(organisation)s, so you cannot leave it yet. "
                 "First make another member a representative, or invite one."
             )
-            % {"organisation": organisation.name},
+            % {"organisation": isolated(organisation.name)},
             code="last_representative",
         )
     membership.delete()

@@ -35,6 +35,7 @@ from organisations.services import (
     user_language_set,
 )
 from organisations.templatetags.addresses import breakable
+from usertext.text import isolated
 
 
 @require_POST
@@ -96,7 +97,7 @@ def invite(request):
             form.add_error(error.field, breakable(error.message))
         else:
             messages.success(
-                request, breakable(_("An invitation was sent to %(email)s.") % {"email": invitation.email})
+                request, breakable(_("An invitation was sent to %(email)s.") % {"email": isolated(invitation.email)})
             )
             return redirect("organisations:members")
     return _members_page(request, organisation, form, status=400)
@@ -129,7 +130,7 @@ def member_role(request, pk):
             request,
             breakable(
                 _("%(person)s now has the role: %(role)s.")
-                % {"person": person(membership.user), "role": membership.get_role_display()}
+                % {"person": isolated(person(membership.user)), "role": membership.get_role_display()}
             ),
         )
     return redirect("organisations:members")
@@ -147,9 +148,8 @@ def member_remove(request, pk):
         except MembershipError as refusal:
             error = refusal.message
         else:
-            messages.success(
-                request, breakable(_("%(person)s is no longer a member.") % {"person": person(membership.user)})
-            )
+            name = isolated(person(membership.user))
+            messages.success(request, breakable(_("%(person)s is no longer a member.") % {"person": name}))
             return redirect("organisations:members")
     return render(
         request,
@@ -169,7 +169,8 @@ def leave(request):
         except MembershipError as refusal:
             error = refusal.message
         else:
-            messages.success(request, _("You have left %(organisation)s.") % {"organisation": organisation.name})
+            name = isolated(organisation.name)
+            messages.success(request, _("You have left %(organisation)s.") % {"organisation": name})
             return redirect("portal:home")
     return render(
         request,
@@ -191,7 +192,7 @@ def invitation_withdraw(request, pk):
         messages.error(request, breakable(error.message))
     else:
         messages.success(
-            request, breakable(_("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+            request, breakable(_("The invitation to %(email)s was withdrawn.") % {"email": isolated(invitation.email)})
         )
     return redirect("organisations:members")
 
@@ -236,7 +237,7 @@ def invitation(request, token):
             messages.success(
                 request,
                 _("Welcome! You are now a member of %(organisation)s.")
-                % {"organisation": invitation.organisation.name},
+                % {"organisation": isolated(invitation.organisation.name)},
             )
             return redirect("organisations:members")
     if refusal is not None:

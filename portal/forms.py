@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from applications.fields import DateInput, MoneyField, QuantityField
 from applications.models import Application, CostCategory, DocumentKind, FundingStatus
 from organisations.models import LegalForm, Organisation, Seat, Topic
+from usertext.forms import UserTextFormMixin
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(UserTextFormMixin, forms.ModelForm):
     """Step 1: the project and who to contact about it."""
 
     class Meta:
@@ -56,7 +57,7 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
-class PlanRowForm(forms.Form):
+class PlanRowForm(UserTextFormMixin, forms.Form):
     """A row of a plan table. A row whose typed fields are all empty is an unused row, whatever its selects say."""
 
     typed_fields: tuple[str, ...] = ()
@@ -86,7 +87,7 @@ class ThirdPartyForm(PlanRowForm):
 ThirdPartyFormSet = forms.formset_factory(ThirdPartyForm, extra=1, can_delete=True)
 
 
-class FinancingForm(forms.Form):
+class FinancingForm(UserTextFormMixin, forms.Form):
     own_funds = MoneyField(
         label=_("Own funds (EUR)"),
         required=False,
@@ -96,7 +97,7 @@ class FinancingForm(forms.Form):
     requested_amount = MoneyField(label=_("Requested grant (EUR)"), required=False, help_text=_("For example 1.500,00"))
 
 
-class ConfirmSubmissionForm(forms.Form):
+class ConfirmSubmissionForm(UserTextFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_(
             "I confirm that I may represent the organisation and that the statements in this application are "
@@ -106,7 +107,7 @@ class ConfirmSubmissionForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(UserTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why do you withdraw the application?"),
         required=False,
@@ -115,7 +116,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class EligibilityCheckForm(forms.Form):
+class EligibilityCheckForm(UserTextFormMixin, forms.Form):
     """The public "can we apply?" questions. Only the first two are needed; the rest make the answer sharper."""
 
     legal_form = forms.ChoiceField(
@@ -142,7 +143,7 @@ class EligibilityCheckForm(forms.Form):
     )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(UserTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Which document is it?"), choices=DocumentKind.choices)
     file = forms.FileField(
         label=_("File"),
@@ -161,7 +162,7 @@ class AnswerForm(ConfirmSubmissionForm):
     field_order = ["answer", "confirm"]
 
 
-class OrganisationProfileForm(forms.ModelForm):
+class OrganisationProfileForm(UserTextFormMixin, forms.ModelForm):
     listed = forms.BooleanField(
         label=_("Show our organisation in the public directory"),
         required=False,
@@ -188,7 +189,7 @@ class OrganisationProfileForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "topics": forms.CheckboxSelectMultiple}
 
 
-class DirectorySearchForm(forms.Form):
+class DirectorySearchForm(UserTextFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, language or district"))
     topic = forms.ModelChoiceField(
         label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label=_("all topics")
@@ -198,7 +199,7 @@ class DirectorySearchForm(forms.Form):
     )
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(UserTextFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
@@ -225,7 +226,7 @@ class OrganisationForm(forms.ModelForm):
         }
 
 
-class EarlyStartForm(forms.Form):
+class EarlyStartForm(UserTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why must the project start before the decision?"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -234,7 +235,7 @@ class EarlyStartForm(forms.Form):
     )
 
 
-class AccessibilityFeedbackForm(forms.Form):
+class AccessibilityFeedbackForm(UserTextFormMixin, forms.Form):
     message = forms.CharField(
         label=_("What did not work for you?"),
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -60,7 +60,7 @@ def test_a_member_of_two_organisations_chooses_which_one_to_act_for(client, alic
 
     client.post("/organisation/choose/", {"organisation": second.pk})
     page = client.get("/").content.decode()
-    assert "Sie handeln für <strong>Frauencafé Gröpelingen</strong>" in page
+    assert "Sie handeln für <strong><bdi>Frauencafé Gröpelingen</bdi></strong>" in page
 
 
 def test_the_chosen_language_is_remembered_for_the_user(client, alice):

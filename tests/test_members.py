@@ -29,7 +29,9 @@ def said(msgid: str, **values) -> str:
 
 
 def page_of(response) -> str:
-    return html.unescape(response.content.decode().replace("<wbr>", ""))
+    """The page as read: without line-break hints and without the isolation of names (tests/test_bidi_isolation.py)."""
+    text = response.content.decode().replace("<wbr>", "").replace("<bdi>", "").replace("</bdi>", "")
+    return html.unescape(text).replace("\u2068", "").replace("\u2069", "")
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def test_the_in_app_list_shows_unread_messages_and_marks_them_read(client, alice
     header = client.get("/").content.decode()
     assert '2<span class="kern-sr-only"> ungelesen</span>' in header
     page = client.get("/messages/").content.decode()
-    assert page.count("Ihr Bescheid liegt vor: Sprachcafé") == 2
+    assert page.count("Ihr Bescheid liegt vor: \u2068Sprachcafé\u2069") == 2
     client.post("/messages/read/")
     assert "ungelesen" not in client.get("/").content.decode()
 

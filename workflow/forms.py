@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.fields import DateInput, MoneyField
 from applications.models import MEMO_CHECKS, DecisionOutcome, ReasonGround
+from usertext.forms import UserTextFormMixin
 
 
 def require_text_when(form, data, choice: str, value, text: str, message) -> None:
@@ -14,7 +15,7 @@ def require_text_when(form, data, choice: str, value, text: str, message) -> Non
 DATE_ERRORS = {"invalid": _("Enter a date, for example 31.03.2027.")}
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(UserTextFormMixin, forms.Form):
     """The clerk's proposal: outcome and amount, the reasons where something is refused, the financing balance and
     the review memo (Prüfvermerk). The service enforces the rules; the form catches what can be seen at once."""
 
@@ -126,7 +127,7 @@ class ProposalForm(forms.Form):
         }
 
 
-class ApprovalForm(forms.Form):
+class ApprovalForm(UserTextFormMixin, forms.Form):
     APPROVE = "approve"
     SEND_BACK = "send_back"
     action = forms.ChoiceField(
@@ -147,7 +148,7 @@ class ApprovalForm(forms.Form):
         return data
 
 
-class CancelForm(forms.Form):
+class CancelForm(UserTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for ending the procedure"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -156,7 +157,7 @@ class CancelForm(forms.Form):
     )
 
 
-class CompletenessForm(forms.Form):
+class CompletenessForm(UserTextFormMixin, forms.Form):
     COMPLETE = "complete"
     REQUEST = "request"
     outcome = forms.ChoiceField(
@@ -193,7 +194,7 @@ class CompletenessForm(forms.Form):
         return data
 
 
-class OverdueForm(forms.Form):
+class OverdueForm(UserTextFormMixin, forms.Form):
     EXTEND = "extend"
     REJECT = "reject"
     action = forms.ChoiceField(
@@ -232,7 +233,7 @@ class ReviewerField(forms.ModelChoiceField):
         return f"{user.get_full_name() or user.email} ({user.email})"
 
 
-class AssignReviewersForm(forms.Form):
+class AssignReviewersForm(UserTextFormMixin, forms.Form):
     def __init__(self, *args, count=1, programme_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         for slot in range(1, count + 1):
@@ -244,7 +245,7 @@ class AssignReviewersForm(forms.Form):
         return [self.cleaned_data[name] for name in self.fields]
 
 
-class ReassignReviewerForm(forms.Form):
+class ReassignReviewerForm(UserTextFormMixin, forms.Form):
     reviewer = ReviewerField(label=_("New reviewer"), queryset=reviewer_choices())
 
     def __init__(self, *args, programme_id=None, **kwargs):
@@ -252,7 +253,7 @@ class ReassignReviewerForm(forms.Form):
         self.fields["reviewer"].queryset = reviewer_choices(programme_id)
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(UserTextFormMixin, forms.Form):
     NONE = "none"
     CONFLICT = "conflict"
     declaration = forms.ChoiceField(
@@ -278,7 +279,7 @@ class ConflictForm(forms.Form):
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(UserTextFormMixin, forms.Form):
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
@@ -324,7 +325,7 @@ class ReviewForm(forms.Form):
         return {c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria}
 
 
-class EarlyStartDecisionForm(forms.Form):
+class EarlyStartDecisionForm(UserTextFormMixin, forms.Form):
     GRANT = "grant"
     REFUSE = "refuse"
     decision = forms.ChoiceField(
@@ -352,7 +353,7 @@ class EarlyStartDecisionForm(forms.Form):
         return data
 
 
-class WorklistFilterForm(forms.Form):
+class WorklistFilterForm(UserTextFormMixin, forms.Form):
     """The filters above every work list (a GET form; each invalid value gets its message, the rest apply)."""
 
     DUE_CHOICES = [("", _("any")), ("overdue", _("overdue")), ("soon", _("overdue or due within 3 days"))]
@@ -407,7 +408,7 @@ class IdListField(forms.Field):
         return ids
 
 
-class TaskSelectionForm(forms.Form):
+class TaskSelectionForm(UserTextFormMixin, forms.Form):
     """The tasks ticked in a work list for a batch action."""
 
     tasks = IdListField(label=_("Tasks"), error_messages={"required": _("Select at least one task.")})
