@@ -1,8 +1,8 @@
 """A Redis cache that degrades instead of failing: while Redis is unreachable, reads miss and writes are dropped.
 
 Sessions (`cached_db`) then come from the database, dashboard figures are computed afresh and rate limits count
-nothing for the moment (they let requests through); no page fails because the cache is away. Django's own RedisCache raises on a connection
-error, which turned every signed-in page into a 500 while Redis was down.
+nothing for the moment (they let requests through); no page fails because the cache is away. Django's own
+RedisCache raises on a connection error, which turned every signed-in page into a 500 while Redis was down.
 """
 
 import logging
