@@ -22,6 +22,14 @@ _BY_NODE = {
 }
 
 
+def letter_ready(application: Application) -> bool:
+    """Whether the letter of the application's current decision has been stored."""
+    from applications.models import DecisionLetter
+
+    decision = application.current_decision
+    return decision is not None and DecisionLetter.objects.filter(decision=decision).exists()
+
+
 def next_step(application: Application) -> dict:
     """Who acts, what they do, and until and including which day (`when`, a date in Berlin) if there is a deadline."""
     if application.status == ApplicationStatus.DRAFT:
@@ -47,5 +55,13 @@ def next_step(application: Application) -> dict:
     if application.status == ApplicationStatus.CANCELLED:
         return {"who": _("Nobody"), "what": _("The office ended the procedure; the reason is below."), "when": None}
     if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED):
+        if not letter_ready(application):
+            # The letter is rendered in the background right after the approval; the page waits for it.
+            return {
+                "who": _("The office"),
+                "what": _("Your decision letter is being prepared. This page shows it as soon as it is ready."),
+                "when": None,
+                "preparing": True,
+            }
         return {"who": _("You"), "what": _("Download your decision letter."), "when": None}
     return {"who": _("The office"), "what": _("Your application is being processed."), "when": None}

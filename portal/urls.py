@@ -21,6 +21,7 @@ urlpatterns = [
     path("applications/<int:pk>/answer/", views.application_answer, name="application_answer"),
     path("applications/<int:pk>/early-start/", views.early_start, name="early_start"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/letter-status/", views.letter_status, name="letter_status"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("letters/<int:pk>/download/", views.letter_download, name="letter_download"),
 ]

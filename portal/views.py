@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -425,6 +425,15 @@ def application_detail(request, pk):
             "may_request_early_start": may_request_early_start(application),
         },
     )
+
+
+@login_required
+def letter_status(request, pk):
+    """Whether the decision letter is ready, for the page that waits for it (polled by letter-wait.js)."""
+    from portal.next_step import letter_ready
+
+    application = _get_application(request, pk)
+    return JsonResponse({"ready": letter_ready(application)})
 
 
 @login_required

@@ -109,7 +109,7 @@ def test_the_recipient_reads_a_message_in_the_portal_whatever_e_mail_does(
     Notification.objects.filter(pk=notice.pk).update(status=NotificationStatus.FAILED)
     client.force_login(alice)
     page = client.get("/messages/").content.decode()
-    assert "Ihr Bescheid liegt vor: Sprachcafé" in page
+    assert "Ihr Bescheid liegt vor: \u2068Sprachcafé\u2069" in page  # the title isolated for direction
 
 
 def test_an_administrator_resends_failed_e_mails_in_bulk(
