@@ -233,6 +233,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 300.0},
     "deadline-reminders": {"task": "workflow.tasks.send_deadline_reminders", "schedule": 3600.0},
     "overdue-tasks": {"task": "workflow.tasks.escalate_overdue_tasks", "schedule": crontab(hour=8, minute=0)},
+    "end-letter-provisions": {"task": "workflow.tasks.end_unretrieved_letter_provisions", "schedule": 3600.0},
     "daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
 }
 
@@ -267,6 +268,11 @@ ISSUING_OFFICE = env_str(
     "Die Senatorin für Arbeit, Soziales, Jugend und Integration – Referat Integrationspolitik, "
     "Bahnhofsplatz 29, 28195 Bremen",
 )
+
+# A decision letter sent by post counts as delivered on this day after posting: the fourth since 1 January 2025
+# (§ 41(2) VwVfG as amended by the Postrechtsmodernisierungsgesetz; the third before). Bremen's authorities apply
+# the BremVwVfG: check that it follows, and change this number if it does not.
+POSTAL_DELIVERY_DAYS = 4
 
 # A staff task left open: after this many days its holder is reminded (once), later the programme
 # administrators are told (once); the overdue-tasks beat job runs both steps every morning.
