@@ -32,6 +32,13 @@ def said(msgid: str, **values) -> str:
     return text % values if values else text
 
 
+def said_block(msgid: str, **values) -> str:
+    """A {% blocktranslate %} sentence in German, with its placeholders filled in."""
+    with translation.override("de"):
+        text = gettext(msgid.replace("{{ ", "%(").replace(" }}", ")s"))
+    return text % values
+
+
 def page_of(response) -> str:
     assert response.status_code == 200, response.status_code
     return " ".join(html.unescape(response.content.decode().replace("<wbr>", "")).split())
@@ -76,7 +83,7 @@ def test_the_representative_consents_to_electronic_delivery_when_submitting(clie
     client.force_login(alice)
 
     form = page_of(client.get(f"/applications/{draft.pk}/submit/"))
-    assert "Bescheid" in said("Deliver the decision to us electronically: we will download it in this portal.")
+    assert "Wir willigen ein, dass uns der Bescheid elektronisch bekannt gegeben wird" in form
     assert said("Deliver the decision to us electronically: we will download it in this portal.") in form
 
     client.post(f"/applications/{draft.pk}/submit/", {"confirm": "on", "delivery_consent": "on"})
@@ -115,6 +122,7 @@ def test_a_download_by_a_member_not_authorised_does_not_deliver_the_letter(clien
         application=letter.decision.application, kind=EventKind.LETTER_READ_UNAUTHORISED, actor=bob
     ).exists()
     page = applicant_page(client, bob, letter)
+    assert "Ihr Herunterladen gibt ihn nicht bekannt: Sie sind nicht empfangsberechtigt." in page
     assert (
         said(
             "You may read the letter, but your download does not deliver it: you are not authorised to receive "
@@ -134,19 +142,12 @@ def test_a_download_by_the_representative_delivers_the_letter_on_the_next_day(cl
     assert (letter.retrieved_by, letter.delivered_at) == (alice, tomorrow)
     assert letter.first_downloaded_by == bob  # the first download by anyone stays recorded
     page = applicant_page(client, bob, letter)
-    assert said_block("Delivered: the letter counts as delivered on {{ date }}.", date=german_date(tomorrow)) in page
+    assert f"Bekannt gegeben: Der Bescheid gilt am {german_date(tomorrow)} als bekannt gegeben." in page
 
     download(client, alice, letter)  # a second download changes nothing
     letter.refresh_from_db()
     assert letter.delivered_at == tomorrow
     assert letter.decision.application.events.filter(kind=EventKind.LETTER_DELIVERED).count() == 1
-
-
-def said_block(msgid: str, **values) -> str:
-    """A {% blocktranslate %} sentence in German, with its placeholders filled in."""
-    with translation.override("de"):
-        text = gettext(msgid.replace("{{ ", "%(").replace(" }}", ")s"))
-    return text % values
 
 
 def test_the_day_after_the_retrieval_is_the_day_in_berlin():
@@ -217,7 +218,7 @@ def test_a_letter_not_retrieved_within_ten_days_goes_to_the_office_and_a_later_r
 
     client.force_login(clerk)
     staff_page = page_of(client.get(f"/staff/applications/{letter.decision.application_id}/"))
-    assert said("to be sent by post") in staff_page
+    assert "per Post zu versenden" in staff_page
     assert said("Record the posting") in staff_page
 
 
