@@ -68,7 +68,7 @@ def download(client, user, letter):
     client.force_login(user)
     response = client.get(f"/letters/{letter.pk}/download/")
     assert response.status_code == 200
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # reading it to the end closes the file
     letter.refresh_from_db()
     return letter
 
