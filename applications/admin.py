@@ -155,5 +155,5 @@ class DecisionAdmin(admin.ModelAdmin):
 
 @admin.register(DecisionLetter)
 class DecisionLetterAdmin(admin.ModelAdmin):
-    list_display = ["decision", "created", "first_downloaded_at", "first_downloaded_by"]
+    list_display = ["decision", "created", "first_downloaded_at", "provided_at", "delivered_at", "posted_on"]
     readonly_fields = [f.name for f in DecisionLetter._meta.fields]

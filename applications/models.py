@@ -381,6 +381,11 @@ class Application(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Einwilligung (§ 41(2a) VwVfG): the decision may be delivered by retrieval in the portal; without it, by post.
+    delivery_consent_at = models.DateTimeField(_("consent to electronic delivery given at"), null=True, blank=True)
+    delivery_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -874,19 +879,70 @@ def letter_upload_to(instance, filename):
 
 
 class DecisionLetter(models.Model):
-    """Bescheid: the PDF for exactly one decision version; its first download is the delivery receipt."""
+    """Bescheid: the PDF for exactly one decision version, and its Bekanntgabe (delivery).
+
+    With the organisation's consent the letter is provided for retrieval in the portal (§ 41(2a) VwVfG): it counts
+    as delivered on the day after a person authorised to receive it retrieves it. Not retrieved by such a person
+    within ten days after the notification, the provision ends and the office posts the letter (§ 41(2) VwVfG);
+    without consent it is posted at once. `applications/delivery.py` holds the rules and the state changes.
+    """
 
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="letter")
     file = models.FileField(_("file"), upload_to=letter_upload_to)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # The first download by anyone of the organisation, authorised to receive letters or not.
     first_downloaded_at = models.DateTimeField(_("first downloaded at"), null=True, blank=True)
     first_downloaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    provided_at = models.DateTimeField(
+        _("provided for retrieval at"),
+        null=True,
+        blank=True,
+        help_text=_("When the organisation was notified that the letter is ready; the ten days run from here."),
+    )
+    retrieved_at = models.DateTimeField(_("retrieved at"), null=True, blank=True)
+    retrieved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("retrieved by"),
+        help_text=_("The person authorised to receive the letter whose download delivered it."),
+    )
+    provision_ended_at = models.DateTimeField(
+        _("provision ended at"),
+        null=True,
+        blank=True,
+        help_text=_("Not retrieved within ten days: a later retrieval no longer delivers the letter."),
+    )
+    posted_on = models.DateField(_("posted on"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    delivered_at = models.DateField(
+        _("counts as delivered on"),
+        null=True,
+        blank=True,
+        help_text=_("The day after the retrieval, or the set number of days after posting."),
     )
 
     class Meta:
         verbose_name = _("decision letter")
         verbose_name_plural = _("decision letters")
+        indexes = [
+            models.Index(
+                fields=["provided_at"],
+                condition=Q(delivered_at__isnull=True, provision_ended_at__isnull=True, provided_at__isnull=False),
+                name="letter_provision_running",
+            ),
+            models.Index(
+                fields=["created"],
+                condition=Q(delivered_at__isnull=True, posted_on__isnull=True),
+                name="letter_undelivered",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.decision}"
@@ -910,6 +966,14 @@ class EventKind(models.TextChoices):
     DECISION_APPROVED = "approved", _("decision approved")
     LETTER_ISSUED = "letter", _("decision letter issued")
     LETTER_DOWNLOADED = "downloaded", _("decision letter downloaded")
+    DELIVERY_CONSENTED = "delivery_consent", _("consent to electronic delivery given")
+    LETTER_DELIVERED = "delivered", _("decision letter retrieved: delivered")
+    LETTER_READ_UNAUTHORISED = (
+        "read_unauthorised",
+        _("decision letter downloaded by a member not authorised to receive it"),
+    )
+    LETTER_TO_POST = "to_post", _("decision letter to be sent by post")
+    LETTER_POSTED = "posted", _("decision letter posted")
     WITHDRAWN = "withdrawn", _("application withdrawn")
     CANCELLED = "cancelled", _("procedure cancelled")
 
@@ -927,6 +991,11 @@ PUBLIC_EVENTS = {
     EventKind.EARLY_START_DECIDED,
     EventKind.LETTER_ISSUED,
     EventKind.LETTER_DOWNLOADED,
+    EventKind.DELIVERY_CONSENTED,
+    EventKind.LETTER_DELIVERED,
+    EventKind.LETTER_READ_UNAUTHORISED,
+    EventKind.LETTER_TO_POST,
+    EventKind.LETTER_POSTED,
     EventKind.WITHDRAWN,
     EventKind.CANCELLED,
 }

@@ -238,8 +238,12 @@ def application_submission_problems(
 
 
 @transaction.atomic
-def application_submit(*, application: Application, by) -> Application:
-    """Submit a complete draft. Only a representative of the organisation may sign it."""
+def application_submit(*, application: Application, by, delivery_consent: bool = False) -> Application:
+    """Submit a complete draft. Only a representative of the organisation may sign it.
+
+    With `delivery_consent` the representative consents to delivery of the decision by retrieval in the portal
+    (§ 41(2a) VwVfG); without it the office sends the decision letter by post.
+    """
     application = (
         Application.objects.select_for_update().select_related("organisation", "call__programme").get(pk=application.pk)
     )
@@ -254,9 +258,22 @@ def application_submit(*, application: Application, by) -> Application:
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = timezone.now()
     application.submitted_by = by
-    application.save(update_fields=["status", "submitted_at", "submitted_by", "updated"])
+    if delivery_consent:
+        application.delivery_consent_at, application.delivery_consent_by = application.submitted_at, by
+    application.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "delivery_consent_at",
+            "delivery_consent_by",
+            "updated",
+        ]
+    )
     version_record(application, by)
     event_record(application, EventKind.SUBMITTED, by)
+    if delivery_consent:
+        event_record(application, EventKind.DELIVERY_CONSENTED, by)
     return application
 
 

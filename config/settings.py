@@ -242,6 +242,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "deadline-reminders": {"task": "workflow.tasks.send_deadline_reminders", "schedule": 3600.0},
     "overdue-tasks": {"task": "workflow.tasks.escalate_overdue_tasks", "schedule": crontab(hour=8, minute=0)},
+    "end-letter-provisions": {"task": "workflow.tasks.end_unretrieved_letter_provisions", "schedule": 3600.0},
     "daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
 }
 
@@ -302,6 +303,11 @@ if RETENTION_APPLICATION_YEARS < 1 or RETENTION_RECEIPTS_YEARS < 1:
         "RETENTION_APPLICATION_YEARS and RETENTION_RECEIPTS_YEARS must be at least 1 "
         f"(now {RETENTION_APPLICATION_YEARS} and {RETENTION_RECEIPTS_YEARS})."
     )
+
+# A decision letter sent by post counts as delivered on this day after posting: the fourth since 1 January 2025
+# (§ 41(2) VwVfG as amended by the Postrechtsmodernisierungsgesetz; the third before). Bremen's authorities apply
+# the BremVwVfG: check that it follows, and change this number if it does not.
+POSTAL_DELIVERY_DAYS = 4
 
 # A staff task left open: after this many days its holder is reminded (once), later the programme
 # administrators are told (once); the overdue-tasks beat job runs both steps every morning.

@@ -65,6 +65,12 @@ EVENT_KINDS: dict[str, EventKind] = {
         EventKind("application_withdrawn", _("An organisation withdrew its application"), STAFF),
         EventKind("task_reminder", _("A task you hold or may take is waiting"), STAFF),
         EventKind("task_overdue", _("A staff task has been waiting too long"), STAFF),
+        EventKind(
+            "letter_to_post",
+            _("A decision letter must be sent by post"),
+            STAFF,
+            _("It has legal effect: the decision is not delivered until the letter is posted."),
+        ),
         EventKind("accessibility_feedback", _("Report of a barrier on the portal"), STAFF),
     )
 }

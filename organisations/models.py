@@ -135,6 +135,12 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    # Empfangsberechtigt: representatives always receive decision letters; a member only when they authorise it.
+    may_receive_letters = models.BooleanField(
+        _("may receive decision letters"),
+        default=False,
+        help_text=_("Their download of a decision letter counts as its delivery. Representatives always may."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -144,6 +150,10 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def receives_letters(self) -> bool:
+        return self.role == MembershipRole.REPRESENTATIVE or self.may_receive_letters
 
 
 INVITATION_VALIDITY_DAYS = 14
@@ -223,6 +233,8 @@ class OrganisationEventKind(models.TextChoices):
     INVITATION_REVOKED = "invitation_revoked", _("invitation revoked")
     JOINED = "joined", _("joined")
     ROLE_CHANGED = "role_changed", _("role changed")
+    LETTERS_AUTHORISED = "letters_authorised", _("authorised to receive decision letters")
+    LETTERS_REVOKED = "letters_revoked", _("no longer authorised to receive decision letters")
     REMOVED = "removed", _("removed")
     LEFT = "left", _("left")
 

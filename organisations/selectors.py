@@ -1,6 +1,6 @@
 """Reads scoped to what a user may see: an applicant only ever sees their own organisations."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from organisations.models import Invitation, Membership, MembershipRole, Organisation, OrganisationEvent
 
@@ -29,6 +29,15 @@ def acting_organisation(request) -> Organisation | None:
 
 def is_representative(user, organisation: Organisation) -> bool:
     return Membership.objects.filter(user=user, organisation=organisation, role=MembershipRole.REPRESENTATIVE).exists()
+
+
+def may_receive_letters(user, organisation: Organisation) -> bool:
+    """Empfangsberechtigt: whose retrieval of a decision letter delivers it (representatives, authorised members)."""
+    return (
+        Membership.objects.filter(user=user, organisation=organisation)
+        .filter(Q(role=MembershipRole.REPRESENTATIVE) | Q(may_receive_letters=True))
+        .exists()
+    )
 
 
 def directory(*, query: str = "", topic: int | None = None, seat: str = "") -> QuerySet[Organisation]:

@@ -297,6 +297,22 @@ def membership_role_change(*, membership: Membership, role: str, by) -> Membersh
 
 
 @transaction.atomic
+def membership_letters_authorise(*, membership: Membership, may_receive: bool, by) -> Membership:
+    """A representative authorises a member to receive decision letters (Empfangsvollmacht), or takes it back:
+    the member's download of a letter then counts as its delivery. Representatives always receive letters."""
+    _locked(membership.organisation)
+    _require_representative(by, membership.organisation)
+    membership = _locked_membership(membership)
+    if membership.may_receive_letters == may_receive:
+        return membership
+    membership.may_receive_letters = may_receive
+    membership.save(update_fields=["may_receive_letters"])
+    kind = OrganisationEventKind.LETTERS_AUTHORISED if may_receive else OrganisationEventKind.LETTERS_REVOKED
+    _record(membership.organisation, kind, by=by, subject=person(membership.user))
+    return membership
+
+
+@transaction.atomic
 def membership_remove(*, membership: Membership, by) -> None:
     """A representative removes someone else; to go oneself, one leaves."""
     _locked(membership.organisation)

@@ -29,6 +29,7 @@ from organisations.services import (
     invitation_revoke,
     invitation_send,
     membership_leave,
+    membership_letters_authorise,
     membership_remove,
     membership_role_change,
     person,
@@ -133,6 +134,26 @@ def member_role(request, pk):
                 % {"person": isolated(person(membership.user)), "role": membership.get_role_display()}
             ),
         )
+    return redirect("organisations:members")
+
+
+@login_required
+@require_POST
+def member_letters(request, pk):
+    """A representative authorises a member to receive decision letters, or takes the authorisation back."""
+    membership = _membership(request, pk)
+    may_receive = request.POST.get("may_receive_letters") == "yes"
+    try:
+        membership = membership_letters_authorise(membership=membership, may_receive=may_receive, by=request.user)
+    except MembershipError as error:
+        messages.error(request, breakable(error.message))
+    else:
+        message = (
+            _("%(person)s may now receive decision letters for the organisation.")
+            if may_receive
+            else _("%(person)s may no longer receive decision letters for the organisation.")
+        )
+        messages.success(request, breakable(message % {"person": person(membership.user)}))
     return redirect("organisations:members")
 
 

@@ -107,6 +107,20 @@ class ConfirmSubmissionForm(UserTextFormMixin, forms.Form):
     )
 
 
+class SubmitForm(ConfirmSubmissionForm):
+    delivery_consent = forms.BooleanField(
+        label=_("Deliver the decision to us electronically: we will download it in this portal."),
+        required=False,
+        help_text=_(
+            "Optional. We will get an e-mail when the decision letter is ready. It counts as delivered on the day "
+            "after a representative, or a member the representatives authorised, downloads it. If nobody of them "
+            "downloads it within ten days, the office sends it by post. Without this consent the office sends the "
+            "letter by post."
+        ),
+    )
+    field_order = ["delivery_consent", "confirm"]
+
+
 class WithdrawForm(UserTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why do you withdraw the application?"),

@@ -20,8 +20,27 @@ _SENTENCES = {
     EventKind.EARLY_START_REQUESTED: lambda d: _("On %(date)s you asked to start the project early.") % d,
     EventKind.EARLY_START_DECIDED: lambda d: _("On %(date)s the office decided on the early start.") % d,
     EventKind.LETTER_ISSUED: lambda d: _("The decision letter was issued on %(date)s.") % d,
-    EventKind.LETTER_DOWNLOADED: lambda d: (
-        _("The decision letter was first downloaded on %(date)s; it counts as delivered on the following day.") % d
+    EventKind.LETTER_DOWNLOADED: lambda d: _("The decision letter was first downloaded on %(date)s.") % d,
+    EventKind.DELIVERY_CONSENTED: lambda d: (
+        _("On %(date)s you consented to receiving the decision electronically, by download in the portal.") % d
+    ),
+    EventKind.LETTER_DELIVERED: lambda d: (
+        _(
+            "On %(date)s a person authorised to receive letters downloaded the decision letter; it counts as "
+            "delivered on the following day."
+        )
+        % d
+    ),
+    EventKind.LETTER_READ_UNAUTHORISED: lambda d: (
+        _(
+            "On %(date)s a member not authorised to receive letters downloaded the decision letter; this does not "
+            "count as delivery."
+        )
+        % d
+    ),
+    EventKind.LETTER_TO_POST: lambda d: _("On %(date)s the decision letter went to the office to be sent by post.") % d,
+    EventKind.LETTER_POSTED: lambda d: (
+        _("On %(date)s the office recorded that it sent the decision letter by post.") % d
     ),
     EventKind.WITHDRAWN: lambda d: _("The application was withdrawn on %(date)s.") % d,
     EventKind.CANCELLED: lambda d: _("The office ended the procedure on %(date)s.") % d,

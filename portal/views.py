@@ -21,6 +21,7 @@ from applications.assessment import (
     required_documents_for,
     third_party_total,
 )
+from applications.delivery import delivery_of, letter_download_record, provision_last_day
 from applications.downloads import document_response
 from applications.errors import ApplicationError, NotAllowed
 from applications.models import EDITABLE_STATUSES, ApplicationStatus, Call
@@ -29,7 +30,6 @@ from applications.services import (
     application_submission_problems,
     application_update,
     cost_plan_set,
-    decision_letter_record_download,
     document_add,
     document_remove,
     financing_plan_set,
@@ -38,12 +38,11 @@ from applications.services import (
     may_request_early_start,
 )
 from applications.uploads import too_large_message
-from organisations.selectors import acting_organisation, directory, is_representative
+from organisations.selectors import acting_organisation, directory, is_representative, may_receive_letters
 from organisations.services import acting_organisation_choose, organisation_create, organisation_profile_update
 from portal.forms import (
     AccessibilityFeedbackForm,
     AnswerForm,
-    ConfirmSubmissionForm,
     CostLineFormSet,
     DirectorySearchForm,
     DocumentForm,
@@ -53,6 +52,7 @@ from portal.forms import (
     OrganisationForm,
     OrganisationProfileForm,
     ProjectForm,
+    SubmitForm,
     ThirdPartyFormSet,
     WithdrawForm,
 )
@@ -377,12 +377,14 @@ def application_submit(request, pk):
         return redirect("portal:application_detail", pk=pk)
     problems = application_submission_problems(application)
     may_sign = is_representative(request.user, application.organisation)
-    form = ConfirmSubmissionForm(_posted(request))
+    form = SubmitForm(_posted(request))
     if request.method == "POST" and not may_sign:
         raise PermissionDenied(_("Only a representative of the organisation may submit the application."))
     if request.method == "POST" and not problems and may_sign and form.is_valid():
         try:
-            application_submit_and_start(application=application, by=request.user)
+            application_submit_and_start(
+                application=application, by=request.user, delivery_consent=form.cleaned_data["delivery_consent"]
+            )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
         except ApplicationError as error:
@@ -411,6 +413,14 @@ def application_submit(request, pk):
 def application_detail(request, pk):
     application = _get_application(request, pk)
     letters = application_selectors.letters_for_member(request.user).filter(decision__application=application)
+    letters = [
+        {
+            "letter": letter,
+            "delivery": delivery_of(letter, application).value,
+            "last_day": provision_last_day(letter.provided_at) if letter.provided_at else None,
+        }
+        for letter in letters.select_related("retrieved_by")
+    ]
     return render(
         request,
         "portal/application_detail.html",
@@ -418,6 +428,7 @@ def application_detail(request, pk):
             "application": application,
             "next": next_step(application),
             "letters": letters,
+            "may_receive_letters": may_receive_letters(request.user, application.organisation),
             "history": public_history(application),
             "progress": progress(application),
             "may_withdraw": may_be_withdrawn(application) and is_representative(request.user, application.organisation),
@@ -465,7 +476,7 @@ def letter_download(request, pk):
     letter = application_selectors.letters_for_member(request.user).filter(pk=pk).first()
     if letter is None:
         raise Http404
-    decision_letter_record_download(letter=letter, by=request.user)
+    letter_download_record(letter=letter, by=request.user)
     filename = letter.file.name.rsplit("/", 1)[-1]
     return FileResponse(letter.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
 

@@ -1,12 +1,14 @@
 """The funding procedure (Zuwendungsverfahren) as a process graph. Node callbacks only call the domain's services."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from applications.delivery import letter_provide
 from applications.models import Application, ApplicationStatus, DecisionStatus
 from workflow import tasks, views
-from workflow.messages import tell_organisation, tell_reviewer
+from workflow.messages import tell_office_to_post, tell_organisation, tell_reviewer
 from workflow.models import EarlyStartProcess, FundingProcess
 from workflow.nodes import CeleryHandle, FourEyesView, OrganisationTask, ReviewTask
 
@@ -202,7 +204,14 @@ class FundingFlow(flow.Flow):
         return activation.process.application.current_decision.status == DecisionStatus.APPROVED
 
     def send_decision_available(self, activation):
-        tell_organisation(activation.process.application, "decision_available")
+        application = activation.process.application
+        letter = application.current_decision.letter
+        by_retrieval = letter_provide(letter=letter)  # with consent, the ten days for retrieval start now
+        tell_organisation(
+            application, "decision_available", by_post=not by_retrieval, postal_days=settings.POSTAL_DELIVERY_DAYS
+        )
+        if not by_retrieval:
+            tell_office_to_post(application, letter)
 
 
 class EarlyStartFlow(flow.Flow):

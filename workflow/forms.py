@@ -148,6 +148,24 @@ class ApprovalForm(UserTextFormMixin, forms.Form):
         return data
 
 
+class PostingForm(UserTextFormMixin, forms.Form):
+    posted_on = forms.DateField(
+        label=_("Posted on"),
+        widget=DateInput(),
+        error_messages={**DATE_ERRORS, "required": _("Enter the date the letter was posted.")},
+        help_text=_("The letter counts as delivered %(days)s days after posting (§ 41(2) VwVfG)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+        from django.utils import timezone
+
+        kwargs.setdefault("initial", {"posted_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        field = self.fields["posted_on"]
+        field.help_text = field.help_text % {"days": settings.POSTAL_DELIVERY_DAYS}
+
+
 class CancelForm(UserTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for ending the procedure"),

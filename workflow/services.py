@@ -24,10 +24,10 @@ from workflow.messages import tell_organisation, tell_staff_involved
 from workflow.models import FundingProcess
 
 
-def application_submit_and_start(*, application: Application, by) -> Application:
+def application_submit_and_start(*, application: Application, by, delivery_consent: bool = False) -> Application:
     """Submit the application and start its funding process, in one transaction."""
     with transaction.atomic():
-        application = application_submit(application=application, by=by)
+        application = application_submit(application=application, by=by, delivery_consent=delivery_consent)
         FundingFlow.submit.run(application=application)
     return application
 

@@ -273,3 +273,30 @@ def overdue_escalations(overdue_after: timedelta | None = None) -> int:
 def escalate_overdue_tasks() -> int:
     """Daily: reminders first, then escalations, so a holder hears of a task before the administrators do."""
     return overdue_reminders() + overdue_escalations()
+
+
+def letter_provisions_end(now=None) -> int:
+    """End the provision of decision letters not retrieved within ten days of the notification, and tell the office
+    to post them; each letter once (a conditional UPDATE, keyed messages). Returns how many it ended."""
+    from django.db import transaction
+
+    from applications.delivery import letter_provision_end, letter_provisions_due
+    from workflow.messages import tell_office_to_post
+
+    ended = 0
+    due = letter_provisions_due(now).select_related(
+        "decision__application__call", "decision__application__organisation"
+    )
+    for letter in due.order_by("provided_at")[:500]:
+        with transaction.atomic():
+            if letter_provision_end(letter=letter, now=now):
+                letter.refresh_from_db()
+                tell_office_to_post(letter.decision.application, letter)
+                ended += 1
+    return ended
+
+
+@shared_task
+def end_unretrieved_letter_provisions() -> int:
+    """Hourly: letters not retrieved within ten days go to the office to be posted (§ 41(2a) VwVfG)."""
+    return letter_provisions_end()

@@ -14,4 +14,9 @@ urlpatterns = [
     path("applications/<int:pk>/", views.ApplicationView.as_view(), name="application"),
     path("documents/<int:pk>/", views.DocumentView.as_view(), name="document"),
     path("applications/<int:pk>/cancel/", views.CancelView.as_view(), name="application_cancel"),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>/posted/",
+        views.LetterPostedView.as_view(),
+        name="letter_posted",
+    ),
 ]

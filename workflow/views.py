@@ -5,12 +5,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from applications.errors import ApplicationError, NotAllowed
-from applications.models import OPEN_STATUSES
+from applications.models import OPEN_STATUSES, DecisionLetter
 from applications.selectors import applications_for_staff
 from applications.services import (
     completeness_confirm,
@@ -33,6 +34,7 @@ from workflow.forms import (
     ConflictForm,
     EarlyStartDecisionForm,
     OverdueForm,
+    PostingForm,
     ProposalForm,
     ReassignReviewerForm,
     ReviewForm,
@@ -88,8 +90,22 @@ class WorklistView(LoginRequiredMixin, View):
             "may_export": is_office(request.user),
             "batch_take": self.which == "queue",
             "batch_reviewers": BatchReviewersForm() if may_assign and self.which != "done" else None,
+            "letters_to_post": self.letters_to_post(request.user) if self.which == "inbox" else None,
         }
         return render(request, "workflow/task_list.html", context, status=400 if form.errors else 200)
+
+    def letters_to_post(self, user) -> list | None:
+        """Decision letters of the user's programmes that the office must post (at most 50, the oldest first)."""
+        from applications.delivery import letters_to_post
+        from applications.selectors import programme_scope
+
+        if not may_record_posting(user):
+            return None
+        letters = letters_to_post()
+        scope = programme_scope(user)
+        if scope is not None:
+            letters = letters.filter(decision__application__call__programme__in=scope)
+        return list(letters[:50])
 
 
 class WorklistExportView(WorklistView):
@@ -295,7 +311,7 @@ class ApplicationView(LoginRequiredMixin, View):
         application = get_object_or_404(applications_for_staff(request.user), pk=pk)
         return render(request, "workflow/application.html", self.context(request, application))
 
-    def context(self, request, application, form=None):
+    def context(self, request, application, form=None, posting_form=None):
         from applications.assessment import grant_calculation, review_summary
         from applications.models import REVIEW_EVENTS, EventKind
         from applications.selectors import OFFICE_PERMISSIONS
@@ -322,11 +338,69 @@ class ApplicationView(LoginRequiredMixin, View):
             "reviews": review_summary(application) if office else None,
             "decisions": decisions,
             "office": office,
-            "letters": [d.letter for d in decisions if hasattr(d, "letter")],
+            "letters": self.letter_rows(request, application, decisions, posting_form),
             "events": events,
             "may_cancel": may_cancel,
             "cancel_form": form or (CancelForm() if may_cancel else None),
         }
+
+    def letter_rows(self, request, application, decisions, posting_form=None) -> list[dict]:
+        """Each letter with where its delivery stands, and for a letter to post, the form to record the posting."""
+        from applications.delivery import Delivery, delivery_of, provision_last_day
+
+        rows = []
+        for decision in decisions:
+            letter = getattr(decision, "letter", None)
+            if letter is None:
+                continue
+            delivery = delivery_of(letter, application)
+            form = None
+            if delivery == Delivery.TO_POST and may_record_posting(request.user):
+                form = posting_form if posting_form and posting_form.letter_pk == letter.pk else PostingForm()
+            rows.append(
+                {
+                    "letter": letter,
+                    "delivery": delivery.value,
+                    "last_day": provision_last_day(letter.provided_at) if letter.provided_at else None,
+                    "posting_form": form,
+                }
+            )
+        return rows
+
+
+def may_record_posting(user) -> bool:
+    return user.has_perm("applications.check_application") or user.has_perm("applications.assign_reviewers")
+
+
+class LetterPostedView(ApplicationView):
+    """Staff record that they sent a decision letter by post; its delivery date follows from the posting date."""
+
+    def post(self, request, pk, letter_pk):
+        from applications.delivery import letter_posting_record
+
+        require_staff(request.user)
+        if not may_record_posting(request.user):
+            raise PermissionDenied
+        application = get_object_or_404(applications_for_staff(request.user), pk=pk)
+        letter = get_object_or_404(DecisionLetter, pk=letter_pk, decision__application=application)
+        form = PostingForm(request.POST)
+        form.letter_pk = letter.pk
+        if form.is_valid():
+            try:
+                letter = letter_posting_record(letter=letter, by=request.user, posted_on=form.cleaned_data["posted_on"])
+            except NotAllowed as error:
+                raise PermissionDenied(error.message) from None
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("The posting was recorded. The letter counts as delivered on %(date)s.")
+                    % {"date": formats.date_format(letter.delivered_at, "SHORT_DATE_FORMAT")},
+                )
+                return redirect("workflow:application", pk=pk)
+        context = self.context(request, application, posting_form=form)
+        return render(request, "workflow/application.html", context, status=400)
 
 
 class DocumentView(LoginRequiredMixin, View):

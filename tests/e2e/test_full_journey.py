@@ -97,6 +97,7 @@ def test_a_new_group_gets_from_can_we_apply_to_a_downloaded_decision(
     member.get_by_role("button", name="Upload", exact=True).click()
     member.get_by_text("The document was uploaded.").wait_for()
     member.get_by_role("button", name="Save and continue").click()
+    member.get_by_label(re.compile("^Deliver the decision to us electronically")).check()
     member.get_by_label(re.compile("^I confirm")).check()
     member.get_by_role("button", name="Submit application").click()
     member.get_by_text("Your application was submitted").wait_for()
@@ -172,3 +173,5 @@ def test_a_new_group_gets_from_can_we_apply_to_a_downloaded_decision(
     assert "Zuwendungsbescheid" in text
     assert "Elterninitiative Huchting" in text
     assert "2.800,00 EUR" in text
+    member.goto(application_url)  # the representative's download delivered it (§ 41(2a) VwVfG)
+    assert "Delivered: the letter counts as delivered on" in member.locator("main").inner_text()
