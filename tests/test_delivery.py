@@ -40,8 +40,10 @@ def said_block(msgid: str, **values) -> str:
 
 
 def page_of(response) -> str:
+    """The page as read: without line-break hints and the direction isolation of typed names."""
     assert response.status_code == 200, response.status_code
-    return " ".join(html.unescape(response.content.decode().replace("<wbr>", "")).split())
+    text = response.content.decode().replace("<wbr>", "").replace("<bdi>", "").replace("</bdi>", "")
+    return " ".join(html.unescape(text).replace("\u2068", "").replace("\u2069", "").split())
 
 
 def german_date(day) -> str:
