@@ -74,6 +74,9 @@ def test_a_new_group_gets_from_can_we_apply_to_a_downloaded_decision(
     member.get_by_label("Name").fill("Elterninitiative Huchting")
     member.get_by_label("registered association (e.V.)").check()
     member.get_by_label("Bremen (city)").check()
+    member.get_by_label("Street and number").fill("Kirchhuchtinger Landstraße 12")  # the letter is addressed there
+    member.get_by_label("Postcode").fill("28259")
+    member.get_by_label("Town").fill("Bremen")
     member.get_by_role("button", name="Register the group").click()
 
     # The application, step by step.
@@ -151,6 +154,8 @@ def test_a_new_group_gets_from_can_we_apply_to_a_downloaded_decision(
     staff.get_by_text("Well planned").first.wait_for()
     staff.get_by_label("approve the grant").check()
     staff.get_by_label("Amount to grant (EUR)").fill("2,800.00")
+    for check in staff.locator("input[type=checkbox][name^=check_]").all():  # the review memo's checks
+        check.check()
     staff.get_by_role("button", name="Send for approval").click()
     boss = new_page(locale="en-GB")
     sign_in(boss, approver.email)

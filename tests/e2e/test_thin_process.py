@@ -57,6 +57,7 @@ def test_member_applies_clerk_proposes_approver_approves_member_downloads_the_le
     member.get_by_role("button", name="Speichern und weiter").click()
     member.get_by_role("heading", name="Dokument hochladen").wait_for()
     member.get_by_role("button", name="Speichern und weiter").click()
+    member.get_by_label(re.compile("^Wir willigen ein, dass uns der Bescheid elektronisch")).check()
     member.get_by_label("Ich bestätige").check()
     member.get_by_role("button", name="Antrag einreichen").click()
     member.get_by_text("Ihr Antrag wurde eingereicht").wait_for()
@@ -64,7 +65,8 @@ def test_member_applies_clerk_proposes_approver_approves_member_downloads_the_le
     # The completeness check and the review have their own tests; here they run through the services.
     through_review(Application.objects.get(), clerk=clerk, admin=programme_admin, reviewer=reviewer)
 
-    # Clara, a clerk, proposes to approve 3,150 EUR.
+    # Clara, a clerk, proposes to approve 3,150 EUR of the 3,200 requested: a partial grant, with its reasons, on
+    # eligible costs lowered so that the plan stays fully financed, and the review memo's checks.
     staff = new_page()
     log_in(staff, clerk.email)
     staff.goto("/staff/")  # "My tasks" is empty and links to the tasks waiting to be taken
@@ -72,6 +74,20 @@ def test_member_applies_clerk_proposes_approver_approves_member_downloads_the_le
     staff.get_by_role("link", name=re.compile("Hausaufgabenhilfe im Stadtteil")).click()
     staff.get_by_label("Zuwendung bewilligen").check()
     staff.get_by_label("Zu bewilligender Betrag (EUR)").fill("3.150,00")
+    for check in staff.locator("input[type=checkbox][name^=check_]").all():  # the review memo's checks
+        check.check()
+    staff.get_by_role("button", name="Zur Freigabe senden").click()
+    staff.get_by_text("lassen 50,00 EUR der zuwendungsfähigen Ausgaben ungedeckt").first.wait_for()
+    assert staff.get_by_label("Zu bewilligender Betrag (EUR)").input_value() == "3.150,00"  # nothing typed is lost
+    assert staff.locator("input[type=checkbox][name^=check_]:checked").count() == 7
+    staff.get_by_label("Zuwendungsfähige Ausgaben (EUR)").fill("3.450,00")
+    staff.get_by_role("button", name="Zur Freigabe senden").click()
+    staff.get_by_text("Die Zuwendung liegt unter dem beantragten Betrag").first.wait_for()
+    staff.get_by_label("die Haushaltsmittel des Förderaufrufs reichen nicht aus").check()
+    staff.get_by_label("Begründung: Sachverhalt").fill(
+        "Der Aufruf ist fast ausgeschöpft; das Lernmaterial wird gekürzt."
+    )
+    staff.get_by_label("Begründung: Ermessenserwägungen").fill("Alle Anträge werden gleichmäßig gekürzt.")
     staff.get_by_role("button", name="Zur Freigabe senden").click()
     staff.get_by_text("Ihr Vorschlag wurde zur Freigabe gesendet").wait_for()
 
