@@ -60,6 +60,7 @@ from portal.history import public_history
 from portal.next_step import next_step
 from portal.progress import progress
 from portal.services import accessibility_feedback_send
+from workflow.errors import ProcessBusy
 from workflow.services import (
     application_submit_and_start,
     application_withdraw_and_end,
@@ -338,6 +339,7 @@ def application_answer(request, pk):
     form = AnswerForm(_posted(request))
     problems = application_submission_problems(application, resubmission=True)
     may_sign = is_representative(request.user, application.organisation)
+    status = 200
     if request.method == "POST" and not may_sign:
         raise PermissionDenied(_("Only a representative of the organisation may send the application again."))
     if request.method == "POST" and form.is_valid() and not problems:
@@ -345,6 +347,9 @@ def application_answer(request, pk):
             items_answer_and_continue(application=application, by=request.user, answer=form.cleaned_data["answer"])
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
+        except ProcessBusy as error:
+            form.add_error(None, error.message)
+            status = 409
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -364,7 +369,7 @@ def application_answer(request, pk):
             "step": "answer",
             "errors": error_list(form),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors and status == 200 else status,
     )
 
 
@@ -435,9 +440,13 @@ def application_withdraw(request, pk):
     if not is_representative(request.user, application.organisation):
         raise PermissionDenied(_("Only a representative of the organisation may withdraw the application."))
     form = WithdrawForm(_posted(request))
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             application_withdraw_and_end(application=application, by=request.user, reason=form.cleaned_data["reason"])
+        except ProcessBusy as error:
+            form.add_error(None, error.message)
+            status = 409
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -447,7 +456,7 @@ def application_withdraw(request, pk):
         request,
         "portal/application_withdraw.html",
         {"application": application, "form": form},
-        status=400 if form.errors else 200,
+        status=400 if form.errors and status == 200 else status,
     )
 
 

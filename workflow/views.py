@@ -219,21 +219,28 @@ class HumanTaskView(View):
         return render(request, self.template_name, self.context(task, self.make_form(task)))
 
     def post(self, request, task):
+        from workflow.errors import ProcessBusy
         from workflow.services import task_complete
 
         self.check_permission(request, task)
         form = self.make_form(task, request.POST)
+        status = 200
         if form.is_valid():
             try:
                 task_complete(task=task, by=request.user, action=lambda process: self.complete(process, form))
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from None
+            except ProcessBusy as error:
+                form.add_error(None, error.message)
+                status = 409
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, self.success_message)
                 return redirect("workflow:tasks")
-        return render(request, self.template_name, self.context(task, form), status=400 if form.errors else 200)
+        if form.errors and status == 200:
+            status = 400
+        return render(request, self.template_name, self.context(task, form), status=status)
 
 
 class ProposeDecisionView(HumanTaskView):
@@ -341,6 +348,7 @@ class DocumentView(LoginRequiredMixin, View):
 
 class CancelView(ApplicationView):
     def post(self, request, pk):
+        from workflow.errors import ProcessBusy
         from workflow.services import application_cancel_and_end
 
         require_staff(request.user)
@@ -348,17 +356,21 @@ class CancelView(ApplicationView):
             raise PermissionDenied
         application = get_object_or_404(applications_for_staff(request.user), pk=pk)
         form = CancelForm(request.POST)
+        status = 400
         if form.is_valid():
             try:
                 application_cancel_and_end(application=application, by=request.user, reason=form.cleaned_data["reason"])
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from None
+            except ProcessBusy as error:
+                form.add_error(None, error.message)
+                status = 409
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("The procedure was ended and the organisation was told."))
                 return redirect("workflow:application", pk=pk)
-        return render(request, "workflow/application.html", self.context(request, application, form), status=400)
+        return render(request, "workflow/application.html", self.context(request, application, form), status=status)
 
 
 class OrganisationTaskRedirect(View):
