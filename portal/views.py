@@ -60,7 +60,7 @@ from portal.history import public_history
 from portal.next_step import next_step
 from portal.progress import progress
 from portal.services import accessibility_feedback_send
-from workflow.errors import ProcessBusy
+from workflow.errors import ProcessBusy, answer_refused, withdrawal_refused
 from workflow.services import (
     application_submit_and_start,
     application_withdraw_and_end,
@@ -334,7 +334,7 @@ def application_answer(request, pk):
     """Answer the office's request for missing items and send the application again."""
     application = _get_application(request, pk)
     if application.status != ApplicationStatus.ITEMS_REQUESTED:
-        return redirect("portal:application_detail", pk=pk)
+        return _answer_refused(request, application)
     request_ = application.items_requests.order_by("-requested_at").first()
     form = AnswerForm(_posted(request))
     problems = application_submission_problems(application, resubmission=True)
@@ -351,6 +351,9 @@ def application_answer(request, pk):
             form.add_error(None, error.message)
             status = 409
         except ApplicationError as error:
+            application.refresh_from_db()
+            if application.status != ApplicationStatus.ITEMS_REQUESTED:
+                return _answer_refused(request, application)
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Thank you. Your answer was sent to the office."))
@@ -370,6 +373,24 @@ def application_answer(request, pk):
             "errors": error_list(form),
         },
         status=400 if form.errors and status == 200 else status,
+    )
+
+
+def _answer_refused(request, application):
+    """The office no longer waits for an answer (it cancelled, decided, or someone answered already): say why; an
+    answer that was sent is shown back, unsaved, so that nothing typed is lost."""
+    if request.method != "POST":
+        return redirect("portal:application_detail", pk=application.pk)
+    answer = request.POST.get("answer", "")
+    return render(
+        request,
+        "portal/application_answer.html",
+        {
+            "application": application,
+            "ended": answer_refused(application),
+            "typed": [(AnswerForm.base_fields["answer"].label, answer)] if answer.strip() else [],
+        },
+        status=409,
     )
 
 
@@ -436,7 +457,7 @@ def application_detail(request, pk):
 def application_withdraw(request, pk):
     application = _get_application(request, pk)
     if not may_be_withdrawn(application):
-        return redirect("portal:application_detail", pk=pk)
+        return _withdrawal_refused(request, application)
     if not is_representative(request.user, application.organisation):
         raise PermissionDenied(_("Only a representative of the organisation may withdraw the application."))
     form = WithdrawForm(_posted(request))
@@ -448,6 +469,9 @@ def application_withdraw(request, pk):
             form.add_error(None, error.message)
             status = 409
         except ApplicationError as error:
+            application.refresh_from_db()
+            if not may_be_withdrawn(application):
+                return _withdrawal_refused(request, application)
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The application was withdrawn."))
@@ -457,6 +481,24 @@ def application_withdraw(request, pk):
         "portal/application_withdraw.html",
         {"application": application, "form": form},
         status=400 if form.errors and status == 200 else status,
+    )
+
+
+def _withdrawal_refused(request, application):
+    """The procedure ended before the withdrawal arrived (a decision, a cancellation, another representative): say
+    so; a reason that was sent is shown back, unsaved."""
+    if request.method != "POST":
+        return redirect("portal:application_detail", pk=application.pk)
+    reason = request.POST.get("reason", "")
+    return render(
+        request,
+        "portal/application_withdraw.html",
+        {
+            "application": application,
+            "ended": withdrawal_refused(application),
+            "typed": [(WithdrawForm.base_fields["reason"].label, reason)] if reason.strip() else [],
+        },
+        status=409,
     )
 
 
