@@ -76,8 +76,8 @@ def withdrawal_refused(application) -> str:
     """Why the organisation's withdrawal did not go through: the procedure had already ended."""
     from applications.models import ApplicationStatus
 
-    if application.status == ApplicationStatus.WITHDRAWN:
-        event = _ending_event(application)
+    event = _ending_event(application)
+    if application.status == ApplicationStatus.WITHDRAWN and event is not None:
         return _("%(name)s already withdrew the application on %(date)s at %(time)s.") % {
             "name": event.actor,
             **_when(event.at),
@@ -102,8 +102,8 @@ def answer_refused(application) -> str:
             "The office cancelled the procedure, so your answer was not sent. You can read the reason on the "
             "application page."
         )
-    if application.status == ApplicationStatus.WITHDRAWN:
-        event = _ending_event(application)
+    event = _ending_event(application)
+    if application.status == ApplicationStatus.WITHDRAWN and event is not None:
         return _("%(name)s withdrew the application on %(date)s at %(time)s, so your answer was not sent.") % {
             "name": event.actor,
             **_when(event.at),
