@@ -60,6 +60,7 @@ from portal.history import public_history
 from portal.next_step import next_step
 from portal.progress import progress
 from portal.services import accessibility_feedback_send
+from workflow.errors import ProcessBusy, answer_refused, withdrawal_refused
 from workflow.services import (
     application_submit_and_start,
     application_withdraw_and_end,
@@ -333,11 +334,12 @@ def application_answer(request, pk):
     """Answer the office's request for missing items and send the application again."""
     application = _get_application(request, pk)
     if application.status != ApplicationStatus.ITEMS_REQUESTED:
-        return redirect("portal:application_detail", pk=pk)
+        return _answer_refused(request, application)
     request_ = application.items_requests.order_by("-requested_at").first()
     form = AnswerForm(_posted(request))
     problems = application_submission_problems(application, resubmission=True)
     may_sign = is_representative(request.user, application.organisation)
+    status = 200
     if request.method == "POST" and not may_sign:
         raise PermissionDenied(_("Only a representative of the organisation may send the application again."))
     if request.method == "POST" and form.is_valid() and not problems:
@@ -345,7 +347,13 @@ def application_answer(request, pk):
             items_answer_and_continue(application=application, by=request.user, answer=form.cleaned_data["answer"])
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
+        except ProcessBusy as error:
+            form.add_error(None, error.message)
+            status = 409
         except ApplicationError as error:
+            application.refresh_from_db()
+            if application.status != ApplicationStatus.ITEMS_REQUESTED:
+                return _answer_refused(request, application)
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Thank you. Your answer was sent to the office."))
@@ -364,7 +372,25 @@ def application_answer(request, pk):
             "step": "answer",
             "errors": error_list(form),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors and status == 200 else status,
+    )
+
+
+def _answer_refused(request, application):
+    """The office no longer waits for an answer (it cancelled, decided, or someone answered already): say why; an
+    answer that was sent is shown back, unsaved, so that nothing typed is lost."""
+    if request.method != "POST":
+        return redirect("portal:application_detail", pk=application.pk)
+    answer = request.POST.get("answer", "")
+    return render(
+        request,
+        "portal/application_answer.html",
+        {
+            "application": application,
+            "ended": answer_refused(application),
+            "typed": [(AnswerForm.base_fields["answer"].label, answer)] if answer.strip() else [],
+        },
+        status=409,
     )
 
 
@@ -451,14 +477,21 @@ def letter_status(request, pk):
 def application_withdraw(request, pk):
     application = _get_application(request, pk)
     if not may_be_withdrawn(application):
-        return redirect("portal:application_detail", pk=pk)
+        return _withdrawal_refused(request, application)
     if not is_representative(request.user, application.organisation):
         raise PermissionDenied(_("Only a representative of the organisation may withdraw the application."))
     form = WithdrawForm(_posted(request))
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             application_withdraw_and_end(application=application, by=request.user, reason=form.cleaned_data["reason"])
+        except ProcessBusy as error:
+            form.add_error(None, error.message)
+            status = 409
         except ApplicationError as error:
+            application.refresh_from_db()
+            if not may_be_withdrawn(application):
+                return _withdrawal_refused(request, application)
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The application was withdrawn."))
@@ -467,7 +500,25 @@ def application_withdraw(request, pk):
         request,
         "portal/application_withdraw.html",
         {"application": application, "form": form},
-        status=400 if form.errors else 200,
+        status=400 if form.errors and status == 200 else status,
+    )
+
+
+def _withdrawal_refused(request, application):
+    """The procedure ended before the withdrawal arrived (a decision, a cancellation, another representative): say
+    so; a reason that was sent is shown back, unsaved."""
+    if request.method != "POST":
+        return redirect("portal:application_detail", pk=application.pk)
+    reason = request.POST.get("reason", "")
+    return render(
+        request,
+        "portal/application_withdraw.html",
+        {
+            "application": application,
+            "ended": withdrawal_refused(application),
+            "typed": [(WithdrawForm.base_fields["reason"].label, reason)] if reason.strip() else [],
+        },
+        status=409,
     )
 
 

@@ -1,11 +1,15 @@
 """Moves the funding process: starting it on submission and completing human tasks under the flow lock."""
 
-from collections.abc import Callable
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -18,7 +22,7 @@ from applications.services import (
     items_answer,
     items_answer_refusal,
 )
-from workflow.errors import TaskUnavailable
+from workflow.errors import ProcessBusy, TaskUnavailable
 from workflow.flows import FundingFlow
 from workflow.messages import tell_organisation, tell_staff_involved
 from workflow.models import FundingProcess
@@ -32,70 +36,134 @@ def application_submit_and_start(*, application: Application, by, delivery_conse
     return application
 
 
+# Waits between refused attempts at the process row lock (each doubled at most by jitter): about 1.5–3 s in all
+# before the user is told that someone else is working on the application.
+LOCK_WAITS = (0.1, 0.2, 0.4, 0.8)
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: FOR UPDATE NOWAIT found the row locked
+IN_FAILED_TRANSACTION = "25P02"  # PostgreSQL: "current transaction is aborted"
+
+
+def _sqlstate(error: DatabaseError) -> str | None:
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+
+
+def _is_lock_failure(error: DatabaseError) -> bool:
+    """A refused NOWAIT, or the aborted transaction it leaves behind when viewflow's own lock swallowed it inside
+    a savepoint (nothing else in a step catches a database error and carries on)."""
+    return _sqlstate(error) in (LOCK_NOT_AVAILABLE, IN_FAILED_TRANSACTION)
+
+
+def _take_row_lock(flow_class, process_pk: int) -> None:
+    """FOR UPDATE NOWAIT on the process row, each attempt in a savepoint of its own; ProcessBusy when all fail.
+
+    viewflow's select_for_update_lock catches the refused NOWAIT inside its savepoint, so within any outer
+    transaction the release of that savepoint fails ("current transaction is aborted", an InternalError rather
+    than FlowLockFailed, and no retry). Here the refusal leaves the savepoint as an exception: Django rolls back to
+    it and the transaction stays usable. A granted row lock is kept by the enclosing transaction until it ends.
+    """
+    if not isinstance(flow_class.lock_impl, SelectForUpdateLock) or not connection.features.has_select_for_update:
+        return
+    rows = flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update(nowait=True)
+    for wait in (*LOCK_WAITS, None):
+        try:
+            with transaction.atomic():
+                rows.exists()
+            return
+        except DatabaseError as error:
+            if _sqlstate(error) != LOCK_NOT_AVAILABLE:
+                raise
+            if wait is None:
+                raise ProcessBusy() from error
+        time.sleep(wait * (1 + random.random()))
+
+
+@contextmanager
+def process_locked(flow_class, process_pk: int) -> Iterator[None]:
+    """Run the block in a transaction that first takes the flow lock of one process.
+
+    Open it before any other work of the step, so that a lock failure is caught where the transaction starts;
+    every lock failure (FlowLockFailed, a refused NOWAIT, the aborted transaction one leaves) becomes ProcessBusy,
+    with everything the step did rolled back. Nested in another step's transaction it is safe too: the row lock
+    is taken in a savepoint.
+    """
+    try:
+        with transaction.atomic():
+            _take_row_lock(flow_class, process_pk)
+            with flow_class.lock(process_pk):  # viewflow's scope; its NOWAIT now finds the row ours
+                yield
+    except FlowLockFailed:
+        raise ProcessBusy() from None
+    except DatabaseError as error:
+        if _is_lock_failure(error):
+            raise ProcessBusy() from error
+        raise
+
+
 def task_complete(*, task: Task, by, action: Callable[[object], object]):
     """Take a human task (if still free) and complete it with `action(process)`, all under the flow lock.
 
-    Two people completing one task at once end in one transition; the other gets TaskUnavailable.
+    Two people completing one task at once end in one transition; the other gets TaskUnavailable (ProcessBusy
+    when the lock stayed taken for the whole wait, so that they may simply send again).
     """
     node = task.flow_task
-    try:
-        with node.flow_class.lock(task.process_id):
-            # Re-read the task, which others may have changed before the lock (a cancelled process cancels its
-            # tasks too). The process and its application, call and programme loaded by the page stay cached;
-            # the services re-read the application under the lock where its state matters.
-            task.refresh_from_db(fields=["status", "owner", "assigned", "started", "finished"])
-            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+    with process_locked(node.flow_class, task.process_id):
+        # Re-read the task, which others may have changed before the lock (a cancelled process cancels its
+        # tasks too). The process and its application, call and programme loaded by the page stay cached;
+        # the services re-read the application under the lock where its state matters.
+        task.refresh_from_db(fields=["status", "owner", "assigned", "started", "finished"])
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise TaskUnavailable()
+        activation = node.activation_class(task)
+        if task.status == STATUS.NEW:
+            if not node.can_assign(by, task):
+                raise NotAllowed(_("You may not take this task."))
+            activation.assign(by)
+        if not node.can_execute(by, task):
+            if task.owner_id != by.pk:
                 raise TaskUnavailable()
-            activation = node.activation_class(task)
-            if task.status == STATUS.NEW:
-                if not node.can_assign(by, task):
-                    raise NotAllowed(_("You may not take this task."))
-                activation.assign(by)
-            if not node.can_execute(by, task):
-                if task.owner_id != by.pk:
-                    raise TaskUnavailable()
-                raise NotAllowed(_("You may not complete this task."))
-            activation.start(None)
-            result = action(activation.process)
-            activation.execute()
-            return result
-    except FlowLockFailed:
-        raise TaskUnavailable(
-            _("Someone else is working on this application right now. Try again in a moment.")
-        ) from None
+            raise NotAllowed(_("You may not complete this task."))
+        activation.start(None)
+        result = action(activation.process)
+        activation.execute()
+        return result
 
 
 def _end_processes(application: Application, process) -> None:
-    """Cancel the funding process and any early-start procedure still open for the application."""
+    """Cancel the funding process and any early-start procedure still open for the application.
+
+    Called under the funding process's lock; each early-start process is locked before it is re-read.
+    """
     from workflow.flows import EarlyStartFlow
     from workflow.models import EarlyStartProcess
 
-    if process is not None and process.status not in (PROCESS.DONE, PROCESS.CANCELED):
-        FundingFlow.instance.cancel(process)
+    if process is not None:
+        process.refresh_from_db()
+        if process.status not in (PROCESS.DONE, PROCESS.CANCELED):
+            FundingFlow.instance.cancel(process)
     for early in EarlyStartProcess.objects.filter(request__application=application).exclude(
         status__in=[PROCESS.DONE, PROCESS.CANCELED]
     ):
-        EarlyStartFlow.instance.cancel(early)
+        with process_locked(EarlyStartFlow, early.pk):
+            early.refresh_from_db()
+            if early.status not in (PROCESS.DONE, PROCESS.CANCELED):
+                EarlyStartFlow.instance.cancel(early)
 
 
-def _ending(application: Application, by, end_application) -> tuple[Application, object]:
-    """Take the flow lock first (the order every task completion uses), then change the application."""
+@contextmanager
+def _ending(application: Application) -> Iterator[object]:
+    """The transaction of a withdrawal or cancellation: the flow lock first (the order every task completion
+    uses), then the application's change; yields the funding process (None for a draft)."""
     process = FundingProcess.objects.filter(application=application).first()
-    try:
-        with FundingFlow.lock(process.pk) if process else transaction.atomic():
-            application = end_application()
-            _end_processes(application, process)
-    except FlowLockFailed:
-        raise TaskUnavailable(_("Someone is working on this application right now. Try again in a moment.")) from None
-    return application, process
+    with process_locked(FundingFlow, process.pk) if process else transaction.atomic():
+        yield process
 
 
 def application_withdraw_and_end(*, application: Application, by, reason: str = "") -> Application:
     """The organisation withdraws: the process ends and the staff who worked on it are told."""
-    with transaction.atomic():
-        application, process = _ending(
-            application, by, lambda: application_withdraw(application=application, by=by, reason=reason)
-        )
+    with _ending(application) as process:
+        application = application_withdraw(application=application, by=by, reason=reason)
+        _end_processes(application, process)
         if process is not None:
             tell_staff_involved(application, process, "application_withdrawn", reason=reason)
     return application
@@ -103,10 +171,9 @@ def application_withdraw_and_end(*, application: Application, by, reason: str = 
 
 def application_cancel_and_end(*, application: Application, by, reason: str) -> Application:
     """A programme administrator cancels the procedure: the process ends and the organisation is told why."""
-    with transaction.atomic():
-        application, process = _ending(
-            application, by, lambda: application_cancel(application=application, by=by, reason=reason)
-        )
+    with _ending(application) as process:
+        application = application_cancel(application=application, by=by, reason=reason)
+        _end_processes(application, process)
         tell_organisation(application, "application_cancelled", reason=reason)
         if process is not None:
             tell_staff_involved(application, process, "application_cancelled", exclude=by, reason=reason)
@@ -170,13 +237,13 @@ def tasks_take(*, tasks: list[Task], by) -> int:
     for task in tasks:
         node = task.flow_task
         try:
-            with node.flow_class.lock(task.process_id):
+            with process_locked(node.flow_class, task.process_id):
                 task.refresh_from_db()
                 if task.status != STATUS.NEW or task.owner_id is not None or not node.can_assign(by, task):
                     continue
                 node.activation_class(task).assign(by)
                 taken += 1
-        except FlowLockFailed:
+        except ProcessBusy:
             continue
     return taken
 

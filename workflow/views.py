@@ -206,10 +206,77 @@ class TaskView(LoginRequiredMixin, View):
         require_staff(request.user)
         task = open_task_for_staff(request.user, task_id)
         if task is None:
+            ended = _task_seen_by(request.user, task_id)
+            if ended is not None:
+                return task_ended_page(request, ended)
             if open_staff_task_exists(task_id):
                 raise PermissionDenied(_("This task belongs to another role or person."))
             raise Http404
         return task.flow_task.view(request, task=task)
+
+
+def _task_seen_by(user, task_id: int):
+    """A staff task that is no longer open for this user but that they may have had open: their own, or, for the
+    office, one their role could take in their programmes. Reviewers learn nothing of other people's reviews."""
+    from django.db.models import Q
+    from viewflow.workflow.models import Task
+
+    from applications.selectors import is_office, programme_scope
+    from workflow.models import FundingProcess
+    from workflow.selectors import STAFF_NODES
+
+    task = Task.objects.filter(pk=task_id, flow_task__in=STAFF_NODES).select_related("process", "owner").first()
+    if task is None:
+        return None
+    may_take = is_office(user) and task.owner_permission and user.has_perm(task.owner_permission)
+    if task.owner_id != user.pk and not may_take:
+        return None
+    scope = programme_scope(user)
+    in_scope = Q(process__fundingprocess__programme__in=scope) | Q(process__earlystartprocess__programme__in=scope)
+    if scope is not None and not Task.objects.filter(in_scope, pk=task.pk).exists():
+        return None
+    child = "fundingprocess" if task.flow_task.flow_class.process_class is FundingProcess else "earlystartprocess"
+    task.process = getattr(task.process, child)
+    return task
+
+
+def _typed_text(form) -> list[tuple[str, str]]:
+    """What the user wrote into the form's text fields, to show it back when it could not be saved."""
+    from django import forms
+
+    typed = []
+    for field in form:
+        value = field.value()
+        written = isinstance(field.field.widget, forms.Textarea | forms.TextInput)
+        if written and isinstance(value, str) and value.strip():
+            typed.append((field.label, value))
+    return typed
+
+
+def _application_of(task):
+    process = task.process.coerced
+    return process.request.application if hasattr(process, "request") else process.application
+
+
+def task_ended_page(request, task):
+    """The answer to opening or sending a task someone else finished, took or ended a moment earlier: who and when,
+    where to look now, and what the user typed (nothing of it was saved). 409 for a POST, whose input was refused."""
+    from workflow.errors import task_ended_for_staff
+
+    application = _application_of(task)
+    typed = []
+    if request.method == "POST":
+        view = task.flow_task.view.view_class()
+        view.request = request
+        typed = _typed_text(view.make_form(task, request.POST))
+    context = {
+        "task": task,
+        "node": task.flow_task,
+        "application": application,
+        "ended": task_ended_for_staff(task, application, request.user),
+        "typed": typed,
+    }
+    return render(request, "workflow/task_ended.html", context, status=409 if request.method == "POST" else 200)
 
 
 class HumanTaskView(View):
@@ -235,21 +302,31 @@ class HumanTaskView(View):
         return render(request, self.template_name, self.context(task, self.make_form(task)))
 
     def post(self, request, task):
+        from workflow.errors import ProcessBusy, TaskUnavailable
         from workflow.services import task_complete
 
         self.check_permission(request, task)
         form = self.make_form(task, request.POST)
+        status = 200
         if form.is_valid():
             try:
                 task_complete(task=task, by=request.user, action=lambda process: self.complete(process, form))
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from None
+            except ProcessBusy as error:
+                form.add_error(None, error.message)
+                status = 409
+            except TaskUnavailable:
+                task.refresh_from_db()
+                return task_ended_page(request, task)
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, self.success_message)
                 return redirect("workflow:tasks")
-        return render(request, self.template_name, self.context(task, form), status=400 if form.errors else 200)
+        if form.errors and status == 200:
+            status = 400
+        return render(request, self.template_name, self.context(task, form), status=status)
 
 
 class ProposeDecisionView(HumanTaskView):
@@ -415,6 +492,7 @@ class DocumentView(LoginRequiredMixin, View):
 
 class CancelView(ApplicationView):
     def post(self, request, pk):
+        from workflow.errors import ProcessBusy, procedure_ended_for_staff
         from workflow.services import application_cancel_and_end
 
         require_staff(request.user)
@@ -422,17 +500,24 @@ class CancelView(ApplicationView):
             raise PermissionDenied
         application = get_object_or_404(applications_for_staff(request.user), pk=pk)
         form = CancelForm(request.POST)
+        status = 400
         if form.is_valid():
             try:
                 application_cancel_and_end(application=application, by=request.user, reason=form.cleaned_data["reason"])
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from None
-            except ApplicationError as error:
+            except ProcessBusy as error:
                 form.add_error(None, error.message)
+                status = 409
+            except ApplicationError as error:
+                application.refresh_from_db()
+                ended = procedure_ended_for_staff(application) if application.status not in OPEN_STATUSES else None
+                form.add_error(None, ended or error.message)
+                status = 409 if ended else 400
             else:
                 messages.success(request, _("The procedure was ended and the organisation was told."))
                 return redirect("workflow:application", pk=pk)
-        return render(request, "workflow/application.html", self.context(request, application, form), status=400)
+        return render(request, "workflow/application.html", self.context(request, application, form), status=status)
 
 
 class OrganisationTaskRedirect(View):
