@@ -339,3 +339,14 @@ def test_the_renderer_fetches_only_static_files_and_data():
     for url in ["file:///etc/passwd", "http://example.org/logo.png", "/static/../../etc/passwd"]:
         with pytest.raises(BlockedResource):
             fetcher.fetch(url)
+
+
+def test_a_right_to_left_override_in_a_title_leaves_the_letter_s_sentences_intact(in_decision, clerk, approver):
+    """A title typed with U+202E (stored before input was cleaned, or by any other way) cannot reverse the
+    letter's own sentences: the control is removed and the title is isolated (<bdi>) in the PDF."""
+    application = in_decision(title="Sprachcafé \u202efür Eltern\u202c und Kinder")
+    text = letter_text(decide(application, clerk=clerk, approver=approver, amount=Decimal("2500.00")))
+    assert "\u202e" not in text and "\u202c" not in text
+    assert "für das Projekt „Sprachcafé für Eltern und Kinder“ im Bewilligungszeitraum vom" in text
+    assert "Zuwendung als Projektförderung in Höhe von" in text
+    assert "nretlE" not in text and "redniK" not in text  # nothing drawn backwards
