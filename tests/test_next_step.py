@@ -53,6 +53,17 @@ STATES = {
 }
 
 
+def wait_for_letter(application, timeout: float = 60) -> None:
+    import time
+
+    from applications.models import DecisionLetter
+
+    deadline = time.monotonic() + timeout
+    while not DecisionLetter.objects.filter(decision__application=application).exists():
+        assert time.monotonic() < deadline, "the letter was not rendered"
+        time.sleep(0.2)
+
+
 @pytest.mark.parametrize("state", list(STATES))
 def test_the_dashboard_names_the_next_step_for_every_state(
     client, state, alice, organisation, call, clerk, approver, programme_admin, reviewer, background_worker
@@ -74,6 +85,7 @@ def test_the_dashboard_names_the_next_step_for_every_state(
         propose(application, by=clerk, amount=Decimal("1000.00"))
     if state == "decided":
         approve(application, by=approver)
+        wait_for_letter(application)  # rendered in the background; until then the page says it is being prepared
     if state == "withdrawn":
         application_withdraw_and_end(application=application, by=alice)
     if state == "cancelled":
