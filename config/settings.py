@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "notifications",
     "organisations",
     "applications",
+    "grants",
     "catalogue",
     "workflow",
     "portal",
