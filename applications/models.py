@@ -976,6 +976,16 @@ class EventKind(models.TextChoices):
     LETTER_POSTED = "posted", _("decision letter posted")
     WITHDRAWN = "withdrawn", _("application withdrawn")
     CANCELLED = "cancelled", _("procedure cancelled")
+    GRANT_OPENED = "grant_opened", _("grant opened")
+    APPEAL_WAIVED = "appeal_waived", _("appeal waived")
+    APPEAL_LODGED = "appeal_lodged", _("appeal recorded")
+    APPEAL_ENDED = "appeal_ended", _("appeal ended")
+    GRANT_FINAL = "grant_final", _("decision final")
+    PAYMENT_REQUESTED = "pay_requested", _("payment requested")
+    PAYMENT_CERTIFIED = "pay_certified", _("payment certified as factually correct")
+    PAYMENT_RELEASED = "pay_released", _("payment released")
+    PAYMENT_REFUSED = "pay_refused", _("payment request refused")
+    PAYMENT_PAID = "pay_paid", _("payment made")
 
 
 # What the organisation sees of the history; the office's internal steps stay internal.
@@ -998,6 +1008,15 @@ PUBLIC_EVENTS = {
     EventKind.LETTER_POSTED,
     EventKind.WITHDRAWN,
     EventKind.CANCELLED,
+    EventKind.GRANT_OPENED,
+    EventKind.APPEAL_WAIVED,
+    EventKind.APPEAL_LODGED,
+    EventKind.APPEAL_ENDED,
+    EventKind.GRANT_FINAL,
+    EventKind.PAYMENT_REQUESTED,
+    EventKind.PAYMENT_RELEASED,
+    EventKind.PAYMENT_REFUSED,
+    EventKind.PAYMENT_PAID,
 }
 
 

@@ -7,11 +7,15 @@ CLERK = "clerk"
 REVIEWER = "reviewer"
 APPROVER = "approver"
 PROGRAMME_ADMINISTRATOR = "programme administrator"
+PAYMENT_OFFICER = "payment officer"
 
 ROLE_PERMISSIONS = {
-    CLERK: ["view_application", "check_application"],
+    CLERK: ["view_application", "check_application", "grants.certify_payment", "grants.record_appeal"],
     REVIEWER: ["view_application", "review_application"],
     APPROVER: ["view_application", "approve_decision"],
+    # Certifies payments as arithmetically correct and releases them (Anordnung): never the one who certified
+    # them as factually correct.
+    PAYMENT_OFFICER: ["view_application", "grants.release_payment"],
     PROGRAMME_ADMINISTRATOR: [
         "view_application",
         "cancel_application",

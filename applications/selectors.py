@@ -35,6 +35,7 @@ OFFICE_PERMISSIONS = (
     "applications.approve_decision",
     "applications.assign_reviewers",
     "applications.cancel_application",
+    "grants.release_payment",
 )
 
 

@@ -262,3 +262,31 @@ class AccessibilityFeedbackForm(UserTextFormMixin, forms.Form):
         required=False,
         error_messages={"invalid": _("Enter an e-mail address like name@example.org.")},
     )
+
+
+class PaymentRequestForm(UserTextFormMixin, forms.Form):
+    """Mittelabruf: how much, for what, and when the money will be spent."""
+
+    amount = MoneyField(label=_("Amount (EUR)"), error_messages={"required": _("Enter the amount you need.")})
+    purpose = forms.CharField(
+        label=_("What is the money for?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: rent for the rooms in March and April, fees for two trainers."),
+        error_messages={"required": _("Say what the money is for.")},
+    )
+    needed_on = forms.DateField(
+        label=_("When will you spend it?"),
+        widget=DateInput(),
+        help_text=_("The day you have to pay. Money may only be requested shortly before it is needed."),
+        error_messages={"required": _("Enter the day you will spend the money."), "invalid": _("Enter a date.")},
+    )
+
+
+class WaiverForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "On behalf of the organisation I waive the right to appeal against this decision. I know that the "
+            "organisation can then no longer challenge it, also not the part of the application that was refused."
+        ),
+        error_messages={"required": _("Tick the box to confirm the waiver.")},
+    )

@@ -44,6 +44,19 @@ _SENTENCES = {
     ),
     EventKind.WITHDRAWN: lambda d: _("The application was withdrawn on %(date)s.") % d,
     EventKind.CANCELLED: lambda d: _("The office ended the procedure on %(date)s.") % d,
+    EventKind.GRANT_OPENED: lambda d: _("On %(date)s the grant was opened.") % d,
+    EventKind.APPEAL_WAIVED: lambda d: (
+        _("On %(date)s you waived the right to appeal; the decision became final at once.") % d
+    ),
+    EventKind.APPEAL_LODGED: lambda d: (
+        _("On %(date)s the office recorded an appeal against the decision; payments wait until it ends.") % d
+    ),
+    EventKind.APPEAL_ENDED: lambda d: _("On %(date)s the office recorded the end of the appeal.") % d,
+    EventKind.GRANT_FINAL: lambda d: _("On %(date)s the decision became final: you can request the money.") % d,
+    EventKind.PAYMENT_REQUESTED: lambda d: _("On %(date)s you requested a payment.") % d,
+    EventKind.PAYMENT_RELEASED: lambda d: _("On %(date)s the office released a payment.") % d,
+    EventKind.PAYMENT_REFUSED: lambda d: _("On %(date)s the office refused a payment request.") % d,
+    EventKind.PAYMENT_PAID: lambda d: _("On %(date)s a payment was made to your account.") % d,
 }
 
 
@@ -54,7 +67,7 @@ def public_history(application) -> list[dict]:
         if sentence is None:
             continue
         date = formats.date_format(timezone.localtime(event.at), "SHORT_DATE_FORMAT")
-        shown_notes = (EventKind.CANCELLED, EventKind.WITHDRAWN, EventKind.ITEMS_REQUESTED)
+        shown_notes = (EventKind.CANCELLED, EventKind.WITHDRAWN, EventKind.ITEMS_REQUESTED, EventKind.PAYMENT_REFUSED)
         note = event.note if event.kind in shown_notes else ""
         rows.append({"at": event.at, "text": sentence({"date": date}), "note": note})
     return rows

@@ -460,8 +460,17 @@ def application_detail(request, pk):
             "may_withdraw": may_be_withdrawn(application) and is_representative(request.user, application.organisation),
             "early_starts": application.early_start_requests.all(),
             "may_request_early_start": may_request_early_start(application),
+            **_grant_section(application, request.user),
         },
     )
+
+
+def _grant_section(application, user) -> dict:
+    from grants.models import Grant
+    from portal.grant_views import grant_context
+
+    grant = Grant.objects.filter(application=application).select_related("decision").first()
+    return grant_context(grant, user) if grant else {}
 
 
 @login_required

@@ -148,7 +148,7 @@ def test_the_page_offers_a_choice_per_kind_and_shows_legally_required_kinds_as_f
     assert "as in my general setting" in page
     assert "Always sent by e-mail at once" in page
     assert "Your decision letter is ready" in page
-    assert "the period for an objection starts when you receive the decision" in page
+    assert "the period for an appeal starts when you receive the decision" in page
     for fixed in ("decision_available", "items_requested", "items_reminder", "early_start_decided"):
         assert f'name="event_{fixed}"' not in page
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.fields import DateInput, MoneyField
 from applications.models import MEMO_CHECKS, DecisionOutcome, ReasonGround
+from grants.models import AppealKind, AppealOutcome
 from usertext.forms import UserTextFormMixin
 
 
@@ -369,6 +370,61 @@ class EarlyStartDecisionForm(UserTextFormMixin, forms.Form):
             _("Give the reason for the refusal; the organisation reads it."),
         )
         return data
+
+
+class PaymentDecisionForm(UserTextFormMixin, forms.Form):
+    """Certify (or release) a payment request, or refuse it with the reason the organisation reads."""
+
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+    action = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[(ACCEPT, _("Certify as correct")), (REFUSE, _("Refuse the request"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Reason for the organisation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a refusal."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        require_text_when(
+            self, data, "action", self.REFUSE, "note", _("Say why the request is refused; the organisation reads it.")
+        )
+        return data
+
+
+class AppealRecordForm(UserTextFormMixin, forms.Form):
+    """The office records an objection or action against a decision."""
+
+    kind = forms.ChoiceField(label=_("Remedy"), choices=AppealKind.choices, widget=forms.RadioSelect)
+    lodged_on = forms.DateField(label=_("Lodged on"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AppealEndForm(UserTextFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("How the appeal ended"),
+        choices=[c for c in AppealOutcome.choices if c[0] != AppealOutcome.PENDING],
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(label=_("Ended on"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PaidForm(forms.Form):
+    """The finance office paid the selected released payments on one day."""
+
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    payments = forms.TypedMultipleChoiceField(coerce=int, choices=[], widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, payments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payments"].choices = [(p.pk, str(p)) for p in payments]
+        self.fields["payments"].label = _("Payments made")
 
 
 class WorklistFilterForm(UserTextFormMixin, forms.Form):

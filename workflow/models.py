@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from applications.models import Application, EarlyStartRequest
+from grants.models import Grant, PaymentRequest
 
 
 class ScopeKeys(models.Model):
@@ -47,3 +48,62 @@ class EarlyStartProcess(ScopeKeys, Process):
     class Meta:
         verbose_name = _("early start procedure")
         verbose_name_plural = _("early start procedures")
+
+
+class GrantProcess(ScopeKeys, Process):
+    """The life of one grant after the decision."""
+
+    grant = models.OneToOneField(Grant, on_delete=models.PROTECT, related_name="process", verbose_name=_("grant"))
+
+    class Meta:
+        verbose_name = _("grant process")
+        verbose_name_plural = _("grant processes")
+
+    @property
+    def application(self):
+        return self.grant.application
+
+
+class PaymentProcess(ScopeKeys, Process):
+    """The office's handling of one payment request: certified, released, or refused."""
+
+    payment = models.OneToOneField(
+        PaymentRequest, on_delete=models.PROTECT, related_name="process", verbose_name=_("payment request")
+    )
+
+    class Meta:
+        verbose_name = _("payment procedure")
+        verbose_name_plural = _("payment procedures")
+
+    @property
+    def application(self):
+        return self.payment.grant.application
+
+
+# The processes whose tasks staff work on, each with the path from it to the application it is about.
+STAFF_PROCESSES = (
+    (FundingProcess, "application"),
+    (EarlyStartProcess, "request__application"),
+    (PaymentProcess, "payment__grant__application"),
+)
+
+
+def applications_by_process(process_ids, related=()) -> dict:
+    """The application each process is about, by process id: one query per process kind."""
+    applications = {}
+    for model, path in STAFF_PROCESSES:
+        select = [f"{path}__{name}" for name in related] or [path]
+        for process in model.objects.filter(pk__in=process_ids).select_related(*select):
+            target = process
+            for part in path.split("__"):
+                target = getattr(target, part)
+            applications[process.pk] = target
+    return applications
+
+
+def on_staff_process(**lookups) -> models.Q:
+    """Tasks whose process (of any staff kind) matches `lookups` on its scope keys (call, programme, organisation)."""
+    condition = models.Q(pk__in=[])
+    for model, _path in STAFF_PROCESSES:
+        condition |= models.Q(process_id__in=model.objects.filter(**lookups).values("pk"))
+    return condition

@@ -5,7 +5,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflow.flows import EarlyStartFlow, FundingFlow
-from workflow.models import FundingProcess
+from workflow.flows.grant import PaymentFlow
+from workflow.models import FundingProcess, on_staff_process
 
 STAFF_NODES = (
     FundingFlow.check_completeness,
@@ -18,6 +19,8 @@ STAFF_NODES = (
     FundingFlow.propose,
     FundingFlow.approve,
     EarlyStartFlow.decide,
+    PaymentFlow.certify,
+    PaymentFlow.release,
 )
 
 
@@ -35,9 +38,7 @@ def staff_tasks(user) -> QuerySet[Task]:
     )
     scope = programme_scope(user)
     if scope is not None:
-        tasks = tasks.filter(
-            Q(process__fundingprocess__programme__in=scope) | Q(process__earlystartprocess__programme__in=scope)
-        )
+        tasks = tasks.filter(on_staff_process(programme__in=scope))
     return tasks
 
 
@@ -54,13 +55,13 @@ def open_task_for_staff(user, task_id: int) -> Task | None:
         .select_related(
             *(f"process__fundingprocess__application__{r}" for r in related),
             *(f"process__earlystartprocess__request__application__{r}" for r in related),
+            *(f"process__paymentprocess__payment__grant__application__{r}" for r in related),
         )
         .filter(pk=task_id)
         .first()
     )
     if task is not None:
-        child = "fundingprocess" if task.flow_task.flow_class.process_class is FundingProcess else "earlystartprocess"
-        task.process = getattr(task.process, child)
+        task.process = getattr(task.process, task.flow_task.flow_class.process_class._meta.model_name)
     return task
 
 

@@ -135,15 +135,9 @@ def _open_staff_tasks_older_than(age: timedelta):
 
 def _applications_of(tasks) -> dict:
     """The application each task's process is about, by process id (funding and early-start processes)."""
-    from workflow.models import EarlyStartProcess, FundingProcess
+    from workflow.models import applications_by_process
 
-    ids = {task.process_id for task in tasks}
-    applications = {
-        p.pk: p.application for p in FundingProcess.objects.filter(pk__in=ids).select_related("application__call")
-    }
-    early = EarlyStartProcess.objects.filter(pk__in=ids).select_related("request__application__call")
-    applications.update({p.pk: p.request.application for p in early})
-    return applications
+    return applications_by_process({task.process_id for task in tasks}, ("call",))
 
 
 def _users_with_permission(permission: str):

@@ -47,6 +47,7 @@ STAFF_PERMISSIONS = (
     "applications.approve_decision",
     "applications.review_application",
     "applications.cancel_application",
+    "grants.release_payment",
 )
 
 
@@ -218,11 +219,10 @@ class TaskView(LoginRequiredMixin, View):
 def _task_seen_by(user, task_id: int):
     """A staff task that is no longer open for this user but that they may have had open: their own, or, for the
     office, one their role could take in their programmes. Reviewers learn nothing of other people's reviews."""
-    from django.db.models import Q
     from viewflow.workflow.models import Task
 
     from applications.selectors import is_office, programme_scope
-    from workflow.models import FundingProcess
+    from workflow.models import on_staff_process
     from workflow.selectors import STAFF_NODES
 
     task = Task.objects.filter(pk=task_id, flow_task__in=STAFF_NODES).select_related("process", "owner").first()
@@ -232,11 +232,9 @@ def _task_seen_by(user, task_id: int):
     if task.owner_id != user.pk and not may_take:
         return None
     scope = programme_scope(user)
-    in_scope = Q(process__fundingprocess__programme__in=scope) | Q(process__earlystartprocess__programme__in=scope)
-    if scope is not None and not Task.objects.filter(in_scope, pk=task.pk).exists():
+    if scope is not None and not Task.objects.filter(on_staff_process(programme__in=scope), pk=task.pk).exists():
         return None
-    child = "fundingprocess" if task.flow_task.flow_class.process_class is FundingProcess else "earlystartprocess"
-    task.process = getattr(task.process, child)
+    task.process = getattr(task.process, task.flow_task.flow_class.process_class._meta.model_name)
     return task
 
 
@@ -254,8 +252,7 @@ def _typed_text(form) -> list[tuple[str, str]]:
 
 
 def _application_of(task):
-    process = task.process.coerced
-    return process.request.application if hasattr(process, "request") else process.application
+    return task.process.coerced.application
 
 
 def task_ended_page(request, task):

@@ -19,7 +19,8 @@ from viewflow.workflow.status import STATUS
 from applications.models import Decision, DecisionStatus
 from applications.selectors import programme_scope
 from workflow.flows import EarlyStartFlow, FundingFlow
-from workflow.models import EarlyStartProcess, FundingProcess
+from workflow.flows.grant import PaymentFlow
+from workflow.models import applications_by_process, on_staff_process
 from workflow.selectors import STAFF_NODES
 
 INBOX, QUEUE, DONE = "inbox", "queue", "done"
@@ -29,6 +30,7 @@ DUE_SOON_DAYS = 3
 
 STEPS = {node.name: node for node in STAFF_NODES if node.flow_class is FundingFlow}
 STEPS[f"early_start_{EarlyStartFlow.decide.name}"] = EarlyStartFlow.decide
+STEPS.update({f"payment_{node.name}": node for node in (PaymentFlow.certify, PaymentFlow.release)})
 
 COUNT_CAP = 1000  # lists count up to this many tasks exactly, beyond it they say "more than 1,000"
 
@@ -43,9 +45,7 @@ def _on_process(**lookups) -> Q:
     As two sets of process ids: the database builds each set once from an index on the process table and then
     walks the list's own index in order, instead of joining every task to its process and application.
     """
-    funding = FundingProcess.objects.filter(**lookups).values("pk")
-    early = EarlyStartProcess.objects.filter(**lookups).values("pk")
-    return Q(process_id__in=funding) | Q(process_id__in=early)
+    return on_staff_process(**lookups)
 
 
 @dataclass(frozen=True)
@@ -110,10 +110,7 @@ def task_rows(user, tasks: list[Task], *, now=None) -> list[dict]:
 
     now = now or timezone.now()
     ids = [task.process_id for task in tasks]
-    related = ("application__organisation", "application__call__programme")
-    applications = {p.pk: p.application for p in FundingProcess.objects.filter(pk__in=ids).select_related(*related)}
-    early = EarlyStartProcess.objects.filter(pk__in=ids).select_related(*(f"request__{r}" for r in related))
-    applications.update({p.pk: p.request.application for p in early})
+    applications = applications_by_process(ids, ("organisation", "call__programme"))
     approving = [applications[t.process_id].pk for t in tasks if t.flow_task is FundingFlow.approve]
     proposers = dict(
         Decision.objects.filter(application__in=approving, status=DecisionStatus.PROPOSED).values_list(

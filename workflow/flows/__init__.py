@@ -131,8 +131,10 @@ class FundingFlow(flow.Flow):
         .Next(this.notify_organisation)
     )
     notify_organisation = (
-        flow.Function(this.send_decision_available).Annotation(title=_("Tell the organisation")).Next(this.end)
+        flow.Function(this.send_decision_available).Annotation(title=_("Tell the organisation")).Next(this.is_grant)
     )
+    is_grant = flow.If(this.decision_approved).Annotation(title=_("Granted?")).Then(this.open_grant).Else(this.end)
+    open_grant = flow.Function(this.start_grant).Annotation(title=_("Open the grant")).Next(this.end)
     end = flow.End()
 
     def milestones(self):
@@ -212,6 +214,13 @@ class FundingFlow(flow.Flow):
         )
         if not by_retrieval:
             tell_office_to_post(application, letter)
+
+    def start_grant(self, activation):
+        from grants.services import grant_open
+        from workflow.flows.grant import GrantFlow
+
+        grant = grant_open(decision=activation.process.application.current_decision)
+        GrantFlow.open.run(grant=grant)
 
 
 class EarlyStartFlow(flow.Flow):

@@ -1,0 +1,87 @@
+"""The organisation's pages after the decision: waiving the appeal and requesting money."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from applications.errors import ApplicationError, NotAllowed
+from grants.models import Grant
+from grants.selectors import money_position
+from grants.services import expected_final_on, payment_window_end
+from organisations.selectors import is_representative
+from portal.forms import PaymentRequestForm, WaiverForm
+from portal.views import _get_application, _posted, error_list
+from workflow.errors import ProcessBusy
+from workflow.grant_services import appeal_waive_and_continue, payment_request_and_start
+
+
+def _grant_of(request, pk) -> Grant:
+    application = _get_application(request, pk)  # 404 for anyone outside the organisation
+    grant = Grant.objects.filter(application=application).select_related("application", "decision").first()
+    if grant is None:
+        raise Http404
+    return grant
+
+
+def grant_context(grant: Grant, user) -> dict:
+    """What the application page shows of its grant."""
+    from django.utils import timezone
+
+    return {
+        "grant": grant,
+        "money": money_position(grant),
+        "final_on": expected_final_on(grant),
+        "payments": grant.payment_requests.order_by("number"),
+        "appeals": grant.appeals.all(),
+        "may_act": is_representative(user, grant.organisation),
+        "window_end": payment_window_end(grant, timezone.localdate()),
+    }
+
+
+@login_required
+def payment_request(request, pk):
+    grant = _grant_of(request, pk)
+    form = PaymentRequestForm(_posted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment_request_and_start(grant=grant, by=request.user, **form.cleaned_data)
+        except NotAllowed as error:
+            form.add_error(None, error.message)
+            status = 403
+        except ProcessBusy as error:
+            form.add_error(None, error.message)
+            status = 409
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Your payment request was sent. The office checks it and tells you."))
+            return redirect("portal:application_detail", pk=pk)
+    if form.errors and status == 200:
+        status = 400
+    context = {"application": grant.application, "form": form, "errors": error_list(form)}
+    context.update(grant_context(grant, request.user))
+    return render(request, "portal/payment_request.html", context, status=status)
+
+
+@login_required
+def appeal_waiver(request, pk):
+    grant = _grant_of(request, pk)
+    form = WaiverForm(_posted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal_waive_and_continue(grant=grant, by=request.user)
+        except (ApplicationError, ProcessBusy) as error:
+            form.add_error(None, error.message)
+            status = 403 if isinstance(error, NotAllowed) else 409
+        else:
+            messages.success(request, _("The waiver was recorded. The decision is final; you can request the money."))
+            return redirect("portal:application_detail", pk=pk)
+    if form.errors and status == 200:
+        status = 400
+    context = {"application": grant.application, "form": form, "errors": error_list(form)}
+    context.update(grant_context(grant, request.user))
+    return render(request, "portal/appeal_waiver.html", context, status=status)

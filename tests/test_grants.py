@@ -1,0 +1,291 @@
+"""After the decision: the grant opens, becomes final, and money is requested, certified and released by two people.
+
+Alice represents the organisation, Bob is a plain member. Clara the clerk certifies payments as factually correct;
+Petra the payment officer certifies them arithmetically and releases them. Klaus is clerk and payment officer at
+once, to prove that four eyes hold for a person with both roles.
+"""
+
+import html
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from applications import roles
+from applications.delivery import letter_download_record
+from applications.errors import ApplicationError, NotAllowed
+from applications.models import DecisionLetter
+from grants.finality import final_from
+from grants.models import Grant, GrantStatus, PaymentRequest, PaymentStatus
+from grants.selectors import money_position
+from grants.services import appeal_record, payment_certify, payment_release, payments_mark_paid
+from notifications.models import Notification
+from tests.factories import ApplicationFactory, UserFactory
+from tests.support.process import approve, propose, through_review
+from workflow.flows.grant import GrantFlow, PaymentFlow
+from workflow.grant_services import appeal_end_and_continue, grant_make_final, payment_request_and_start
+from workflow.services import application_submit_and_start, task_complete
+
+pytestmark = pytest.mark.usefixtures("tasks_in_process")
+
+
+def german(msgid: str, **values) -> str:
+    with translation.override("de"):
+        text = gettext(msgid)
+    return text % values if values else text
+
+
+def page_text(response) -> str:
+    text = response.content.decode().replace("<bdi>", "").replace("</bdi>", "")
+    return " ".join(html.unescape(text).replace("\u2068", "").replace("\u2069", "").split())
+
+
+@pytest.fixture
+def payment_officer(db):
+    return UserFactory(email="petra@example.org", first_name="Petra", roles=[roles.PAYMENT_OFFICER])
+
+
+@pytest.fixture
+def clerk_and_payment_officer(db):
+    return UserFactory(email="klaus@example.org", first_name="Klaus", roles=[roles.CLERK, roles.PAYMENT_OFFICER])
+
+
+@pytest.fixture
+def granted(alice, organisation, call, clerk, approver, programme_admin, reviewer, django_capture_on_commit_callbacks):
+    """An approved application (2,500 EUR) whose letter is rendered; the letter is not yet delivered."""
+    application = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
+    application_submit_and_start(application=application, by=alice, delivery_consent=True)
+    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
+    propose(application, by=clerk, amount=Decimal("2500.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(application, by=approver)
+    return Grant.objects.get(application=application)
+
+
+def deliver(grant, user):
+    letter = DecisionLetter.objects.get(decision=grant.decision)
+    letter_download_record(letter=letter, by=user)
+    letter.refresh_from_db()
+    return letter
+
+
+@pytest.fixture
+def running(granted, alice):
+    """The grant after the letter was delivered and the appeal period ran out."""
+    letter = deliver(granted, alice)
+    assert grant_make_final(grant=granted, today=final_from(letter.delivered_at))
+    granted.refresh_from_db()
+    return granted
+
+
+def request_money(grant, by, amount="1000.00", days=10):
+    return payment_request_and_start(
+        grant=grant,
+        by=by,
+        amount=Decimal(amount),
+        purpose="Honorare für März",
+        needed_on=max(timezone.localdate(), grant.period_start) + timedelta(days=days),
+    )
+
+
+def open_task(payment, node):
+    return Task.objects.get(process__paymentprocess__payment=payment, flow_task=node, status__in=[STATUS.NEW])
+
+
+def test_an_approval_opens_the_grant_with_its_plan_as_version_one(granted):
+    application = granted.application
+    assert granted.amount == Decimal("2500.00")
+    assert granted.status == GrantStatus.AWAITING_FINALITY
+    assert (granted.period_start, granted.period_end) == (application.period_start, application.period_end)
+    plan = granted.plan_versions.get()
+    assert plan.number == 1 and plan.amount == Decimal("2500.00")
+    assert [(line.description, line.amount) for line in plan.lines.all()] == [("Honorare", Decimal("3000.00"))]
+    assert granted.payment_period_weeks == 6  # the authority's ANBest-P Nr. 1.4 period
+    assert Task.objects.filter(process__grantprocess__grant=granted, flow_task=GrantFlow.become_final).exists()
+
+
+def test_money_waits_for_the_decision_to_become_final(granted, alice):
+    with pytest.raises(ApplicationError) as refused:
+        request_money(granted, alice)
+    assert "delivered" in refused.value.message
+    letter = deliver(granted, alice)
+    due = final_from(letter.delivered_at)
+    with pytest.raises(ApplicationError) as refused:
+        request_money(granted, alice)
+    assert due.strftime("%d.%m.%Y") in refused.value.message or due.strftime("%m/%d/%Y") in refused.value.message
+    assert not grant_make_final(grant=granted, today=due - timedelta(days=1))
+    assert grant_make_final(grant=granted, today=due)
+    granted.refresh_from_db()
+    assert (granted.status, granted.final_on) == (GrantStatus.RUNNING, due)
+    assert Notification.objects.filter(recipient=alice, event="grant_final").exists()
+    assert not Task.objects.filter(process__grantprocess__grant=granted, status=STATUS.NEW).exists()
+
+
+def test_a_representative_may_waive_the_appeal_a_plain_member_may_not(client, granted, alice, bob):
+    deliver(granted, alice)
+    client.force_login(bob)
+    response = client.post(f"/applications/{granted.application_id}/waive-appeal/", {"confirm": "on"})
+    assert response.status_code == 403
+    granted.refresh_from_db()
+    assert granted.status == GrantStatus.AWAITING_FINALITY
+    client.force_login(alice)
+    page = page_text(client.get(f"/applications/{granted.application_id}/"))
+    assert german("Waive the appeal") in page
+    response = client.post(f"/applications/{granted.application_id}/waive-appeal/", {"confirm": "on"})
+    assert response.status_code == 302
+    granted.refresh_from_db()
+    assert (granted.status, granted.final_on, granted.waived_by) == (GrantStatus.RUNNING, timezone.localdate(), alice)
+
+
+def test_a_request_never_claims_more_than_is_left(running, alice):
+    request_money(running, alice, "2000.00")
+    with pytest.raises(ApplicationError) as refused:
+        request_money(running, alice, "500.01")
+    assert refused.value.field == "amount"
+    assert "500,00" in refused.value.message or "500.00" in refused.value.message
+    request_money(running, alice, "500.00")
+    assert money_position(running).left == Decimal("0.00")
+
+
+def test_money_is_requested_only_for_needs_within_the_payment_period(running, alice):
+    start = max(timezone.localdate(), running.period_start)
+    with pytest.raises(ApplicationError) as refused:
+        payment_request_and_start(
+            grant=running, by=alice, amount=Decimal("100"), purpose="Miete", needed_on=start + timedelta(weeks=7)
+        )
+    assert refused.value.field == "needed_on"
+    request = (
+        payment_request_and_start(
+            grant=running,
+            by=alice,
+            amount=Decimal("100"),
+            purpose="Miete",
+            needed_on=timezone.localdate() + timedelta(weeks=6),
+        )
+        if timezone.localdate() + timedelta(weeks=6) >= running.period_start
+        else None
+    )
+    if request is not None:
+        assert request.status == PaymentStatus.REQUESTED
+
+
+def test_only_a_representative_requests_money(running, bob):
+    with pytest.raises(NotAllowed):
+        request_money(running, bob)
+
+
+def test_two_people_certify_and_release(running, alice, clerk, payment_officer, clerk_and_payment_officer):
+    payment = request_money(running, alice)
+    task_complete(
+        task=open_task(payment, PaymentFlow.certify),
+        by=clerk_and_payment_officer,
+        action=lambda process: payment_certify(payment=process.payment, by=clerk_and_payment_officer),
+    )
+    release = open_task(payment, PaymentFlow.release)
+    # The flow keeps the certifier out of the release task, and the service refuses them too.
+    assert not PaymentFlow.release.can_assign(clerk_and_payment_officer, release)
+    with pytest.raises(NotAllowed):
+        payment_release(payment=payment, by=clerk_and_payment_officer)
+    # And the database refuses the same person in both roles.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaymentRequest.objects.filter(pk=payment.pk).update(
+            released_by=clerk_and_payment_officer, status=PaymentStatus.RELEASED
+        )
+    task_complete(
+        task=release,
+        by=payment_officer,
+        action=lambda process: payment_release(payment=process.payment, by=payment_officer),
+    )
+    payment.refresh_from_db()
+    assert (payment.status, payment.certified_by, payment.released_by) == (
+        PaymentStatus.RELEASED,
+        clerk_and_payment_officer,
+        payment_officer,
+    )
+    assert Notification.objects.filter(recipient=alice, event="payment_released").exists()
+    payments_mark_paid(payments=[payment], by=payment_officer, paid_on=timezone.localdate())
+    assert money_position(running).paid == Decimal("1000.00")
+
+
+def test_the_certifier_cannot_release_by_posting_to_the_page(
+    client, running, alice, clerk_and_payment_officer, payment_officer
+):
+    payment = request_money(running, alice)
+    certify = open_task(payment, PaymentFlow.certify)
+    client.force_login(clerk_and_payment_officer)
+    response = client.post(f"/staff/tasks/{certify.pk}/", {"action": "accept"})
+    assert response.status_code == 302
+    release = open_task(payment, PaymentFlow.release)
+    response = client.post(f"/staff/tasks/{release.pk}/", {"action": "accept"})
+    assert response.status_code == 403
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CERTIFIED
+    client.force_login(payment_officer)
+    page = page_text(client.get(f"/staff/tasks/{release.pk}/"))
+    assert "Honorare für März" in page and "1.000,00" in page
+    assert client.post(f"/staff/tasks/{release.pk}/", {"action": "accept"}).status_code == 302
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.RELEASED
+
+
+def test_a_refusal_needs_its_reason_and_tells_the_organisation(client, running, alice, clerk):
+    payment = request_money(running, alice)
+    certify = open_task(payment, PaymentFlow.certify)
+    client.force_login(clerk)
+    response = client.post(f"/staff/tasks/{certify.pk}/", {"action": "refuse", "note": ""})
+    assert response.status_code == 400
+    assert german("Say why the request is refused; the organisation reads it.") in page_text(response)
+    response = client.post(f"/staff/tasks/{certify.pk}/", {"action": "refuse", "note": "Der Bedarf ist nicht belegt."})
+    assert response.status_code == 302
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.REFUSED
+    assert money_position(running).left == Decimal("2500.00")  # a refused request claims nothing
+    client.force_login(alice)
+    assert "Der Bedarf ist nicht belegt." in page_text(client.get(f"/applications/{running.application_id}/"))
+
+
+def test_an_appeal_pauses_payments_until_it_ends(running, alice, clerk, payment_officer):
+    payment = request_money(running, alice)
+    task_complete(
+        task=open_task(payment, PaymentFlow.certify),
+        by=clerk,
+        action=lambda process: payment_certify(payment=process.payment, by=clerk),
+    )
+    appeal = appeal_record(grant=running, by=clerk, kind="action", lodged_on=timezone.localdate())
+    with pytest.raises(ApplicationError) as refused:
+        payment_release(payment=payment, by=payment_officer)
+    assert "appeal" in refused.value.message
+    with pytest.raises(ApplicationError):
+        request_money(running, alice, "10.00")
+    appeal_end_and_continue(appeal=appeal, by=clerk, outcome="withdrawn", decided_on=timezone.localdate())
+    payment_release(payment=payment, by=payment_officer)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.RELEASED
+
+
+def test_the_request_form_keeps_the_input_and_says_what_is_wrong(client, running, alice):
+    client.force_login(alice)
+    url = f"/applications/{running.application_id}/payments/new/"
+    needed = max(timezone.localdate(), running.period_start) + timedelta(days=5)
+    response = client.post(url, {"amount": "9999,00", "purpose": "Miete April", "needed_on": needed.isoformat()})
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "Miete April" in page and 'value="9999,00"' in page
+    assert german("At most %(left)s EUR of the grant is left to request.", left="2.500,00") in page
+    response = client.post(url, {"amount": "abc", "purpose": "Miete April", "needed_on": needed.isoformat()})
+    assert response.status_code == 400
+    assert german("Enter an amount in euros, for example 1.500,00.") in page_text(response)
+    response = client.post(url, {"amount": "800,00", "purpose": "Miete April", "needed_on": needed.isoformat()})
+    assert response.status_code == 302
+    assert running.payment_requests.get().amount == Decimal("800.00")
+
+
+def test_someone_else_s_grant_is_not_found(client, running, charlie):
+    client.force_login(charlie)
+    assert client.get(f"/applications/{running.application_id}/payments/new/").status_code == 404
+    assert client.post(f"/applications/{running.application_id}/waive-appeal/", {"confirm": "on"}).status_code == 404

@@ -1,0 +1,64 @@
+"""Moves the grant and payment processes: each domain change and the process step it completes, in one transaction."""
+
+from datetime import date
+
+from django.db import transaction
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from grants.models import Appeal, Grant, GrantStatus, PaymentRequest
+from grants.services import appeal_end, appeal_waive, grant_become_final, payment_request_submit
+from workflow.services import process_locked
+
+
+def _continue_when_final(grant: Grant) -> None:
+    """Finish the grant's "decision final" step once the grant is final (called under the grant process's lock)."""
+    from workflow.flows.grant import GrantFlow
+
+    grant.refresh_from_db(fields=["status", "final_on"])
+    if grant.final_on is None or grant.status != GrantStatus.RUNNING:
+        return
+    task = Task.objects.filter(
+        process__grantprocess__grant=grant, flow_task=GrantFlow.become_final, status=STATUS.NEW
+    ).first()
+    if task is not None:
+        GrantFlow.become_final.run(task)
+
+
+def _grant_locked(grant: Grant):
+    from workflow.flows.grant import GrantFlow
+
+    return process_locked(GrantFlow, grant.process.pk)
+
+
+def grant_make_final(*, grant: Grant, today: date | None = None) -> bool:
+    """The appeal period ended: the decision is final and the organisation is told. False if not yet."""
+    with _grant_locked(grant):
+        became = grant_become_final(grant=grant, today=today)
+        if became:
+            _continue_when_final(grant)
+    return became
+
+
+def appeal_waive_and_continue(*, grant: Grant, by) -> Grant:
+    with _grant_locked(grant):
+        grant = appeal_waive(grant=grant, by=by)
+        _continue_when_final(grant)
+    return grant
+
+
+def appeal_end_and_continue(*, appeal: Appeal, by, outcome: str, decided_on: date, note: str = "") -> Appeal:
+    with _grant_locked(appeal.grant):
+        appeal = appeal_end(appeal=appeal, by=by, outcome=outcome, decided_on=decided_on, note=note)
+        _continue_when_final(appeal.grant)
+    return appeal
+
+
+def payment_request_and_start(*, grant: Grant, by, amount, purpose: str, needed_on: date) -> PaymentRequest:
+    """The organisation requests money; the office's payment procedure starts in the same transaction."""
+    from workflow.flows.grant import PaymentFlow
+
+    with transaction.atomic():
+        payment = payment_request_submit(grant=grant, by=by, amount=amount, purpose=purpose, needed_on=needed_on)
+        PaymentFlow.request.run(payment=payment)
+    return payment
