@@ -243,6 +243,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "deadline-reminders": {"task": "workflow.tasks.send_deadline_reminders", "schedule": 3600.0},
     "overdue-tasks": {"task": "workflow.tasks.escalate_overdue_tasks", "schedule": crontab(hour=8, minute=0)},
+    "grants-final": {"task": "workflow.tasks.make_grants_final", "schedule": 3600.0},
     "end-letter-provisions": {"task": "workflow.tasks.end_unretrieved_letter_provisions", "schedule": 3600.0},
     "daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
 }

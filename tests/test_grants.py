@@ -289,3 +289,35 @@ def test_someone_else_s_grant_is_not_found(client, running, charlie):
     client.force_login(charlie)
     assert client.get(f"/applications/{running.application_id}/payments/new/").status_code == 404
     assert client.post(f"/applications/{running.application_id}/waive-appeal/", {"confirm": "on"}).status_code == 404
+
+
+def test_the_hourly_job_makes_grants_final_once_the_period_has_passed(granted, alice, time_machine):
+    from workflow.tasks import make_grants_final
+
+    letter = deliver(granted, alice)
+    assert make_grants_final() == 0
+    time_machine.move_to(
+        timezone.make_aware(timezone.datetime.combine(final_from(letter.delivered_at), timezone.datetime.min.time()))
+        + timedelta(hours=9)
+    )
+    assert make_grants_final() == 1
+    assert make_grants_final() == 0
+    granted.refresh_from_db()
+    assert granted.status == GrantStatus.RUNNING
+
+
+def test_staff_see_the_grant_and_record_an_appeal_on_the_application_page(client, running, alice, clerk):
+    client.force_login(clerk)
+    url = f"/staff/applications/{running.application_id}/"
+    page = page_text(client.get(url))
+    assert german("Record an appeal") in page and "2.500,00" in page
+    response = client.post(f"{url}appeal/", {"kind": "action", "lodged_on": ""})
+    assert response.status_code == 400  # the missing date is said next to the field
+    response = client.post(f"{url}appeal/", {"kind": "action", "lodged_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302
+    running.refresh_from_db()
+    assert running.status == GrantStatus.APPEALED
+    assert german("Record the end of the appeal") in page_text(client.get(url))
+    client.force_login(alice)
+    page = page_text(client.get(f"/applications/{running.application_id}/"))
+    assert german("An appeal against the decision is pending. Payments wait until it has ended.") in page

@@ -294,3 +294,21 @@ def letter_provisions_end(now=None) -> int:
 def end_unretrieved_letter_provisions() -> int:
     """Hourly: letters not retrieved within ten days go to the office to be posted (§ 41(2a) VwVfG)."""
     return letter_provisions_end()
+
+
+@shared_task
+def make_grants_final() -> int:
+    """Grants whose appeal period has ended become final, and their organisations are told (hourly, by beat)."""
+    from applications.models import DecisionLetter
+    from grants.models import Grant, GrantStatus
+    from workflow.errors import ProcessBusy
+    from workflow.grant_services import grant_make_final
+
+    delivered = DecisionLetter.objects.filter(delivered_at__isnull=False).values("decision_id")
+    count = 0
+    for grant in Grant.objects.filter(status=GrantStatus.AWAITING_FINALITY, decision_id__in=delivered):
+        try:
+            count += grant_make_final(grant=grant)
+        except ProcessBusy:
+            continue  # someone is working on it; the next run takes it
+    return count

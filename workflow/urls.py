@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import views
+from workflow import grant_views, views
 
 app_name = "workflow"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/", views.TaskView.as_view(), name="task"),
     path("applications/<int:pk>/", views.ApplicationView.as_view(), name="application"),
     path("documents/<int:pk>/", views.DocumentView.as_view(), name="document"),
+    path("applications/<int:pk>/appeal/", grant_views.AppealView.as_view(), name="appeal"),
     path("applications/<int:pk>/cancel/", views.CancelView.as_view(), name="application_cancel"),
     path(
         "applications/<int:pk>/letters/<int:letter_pk>/posted/",

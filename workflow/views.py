@@ -389,6 +389,7 @@ class ApplicationView(LoginRequiredMixin, View):
         from applications.assessment import grant_calculation, review_summary
         from applications.models import REVIEW_EVENTS, EventKind
         from applications.selectors import OFFICE_PERMISSIONS
+        from workflow.grant_views import grant_section
         from workflow.selectors import open_tasks
 
         decisions = list(application.decisions.select_related("proposed_by", "approved_by", "letter"))
@@ -416,6 +417,7 @@ class ApplicationView(LoginRequiredMixin, View):
             "events": events,
             "may_cancel": may_cancel,
             "cancel_form": form or (CancelForm() if may_cancel else None),
+            **grant_section(request, application),
         }
 
     def letter_rows(self, request, application, decisions, posting_form=None) -> list[dict]:

@@ -1,6 +1,6 @@
 """After the decision: the grant's life, and each payment request, as process graphs.
 
-Node callbacks only call the grant room's services; the pages that move them are in `workflow/payment_views.py`.
+Node callbacks only call the grant room's services; the pages that move them are in `workflow/grant_views.py`.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +8,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from grants.models import PaymentStatus
-from workflow import payment_views
+from workflow import grant_views
 from workflow.messages import tell_organisation
 from workflow.models import GrantProcess, PaymentProcess
 from workflow.nodes import FourEyesView
@@ -57,7 +57,7 @@ class PaymentFlow(flow.Flow):
 
     request = flow.StartHandle(this.start_for_payment).Next(this.certify)
     certify = (
-        flow.View(payment_views.CertifyPaymentView.as_view())
+        flow.View(grant_views.CertifyPaymentView.as_view())
         .Annotation(title=_("Certify the payment as factually correct"))
         .Permission("grants.certify_payment")
         .Next(this.is_certified)
@@ -66,7 +66,7 @@ class PaymentFlow(flow.Flow):
         flow.If(this.payment_certified).Annotation(title=_("Certified?")).Then(this.release).Else(this.tell_decided)
     )
     release = (
-        FourEyesView(payment_views.ReleasePaymentView.as_view())
+        FourEyesView(grant_views.ReleasePaymentView.as_view())
         .Annotation(title=_("Certify arithmetically and release the payment (second person)"))
         .Permission("grants.release_payment")
         .NotBy(this.certifier_id)
