@@ -32,7 +32,7 @@ from applications.models import (
 )
 from reporting.steps import STAFF_STEPS, funding_steps, step_key
 from workflow.flows import FundingFlow
-from workflow.models import EarlyStartProcess, FundingProcess
+from workflow.models import on_staff_process
 
 CACHE_SECONDS = 60
 LIST_LIMIT = 50  # rows shown in the overdue lists; the totals count them all
@@ -76,15 +76,13 @@ class Selection:
         keys = {"programme_id__in": self.programme_ids}
         if self.call_id is not None:
             keys["call_id"] = self.call_id
-        funding = FundingProcess.objects.filter(**keys).values("pk")
-        early = EarlyStartProcess.objects.filter(**keys).values("pk")
-        return Q(process_id__in=funding) | Q(process_id__in=early)
+        return on_staff_process(**keys)
 
     @property
     def cache_key(self) -> str:
         scope = ",".join(str(pk) for pk in sorted(self.programme_ids))
         digest = hashlib.sha256(f"{scope}|{self.call_id}".encode()).hexdigest()[:32]
-        return f"reporting:figures:v1:{digest}"
+        return f"reporting:figures:v2:{digest}"
 
 
 def overdue_after() -> timedelta:
@@ -145,6 +143,32 @@ def grants(selection: Selection) -> dict:
     return Decision.objects.filter(
         selection.where("application__"), status=DecisionStatus.APPROVED, outcome=DecisionOutcome.APPROVE
     ).aggregate(total=Count("pk"), listed=Count("pk", filter=Q(application__organisation__listed_since__isnull=False)))
+
+
+def payments(selection: Selection) -> dict:
+    """The money after the decision: paid out, released and on its way, requested and waiting for the office; and
+    how many grants wait to become final or have an appeal pending."""
+    from grants.models import Grant, GrantStatus, PaymentRequest, PaymentStatus
+
+    zero = Decimal("0.00")
+    in_selection = Q(grant__programme_id__in=selection.programme_ids)
+    grants_in = Q(programme_id__in=selection.programme_ids)
+    if selection.call_id is not None:
+        in_selection &= Q(grant__application__call_id=selection.call_id)
+        grants_in &= Q(application__call_id=selection.call_id)
+    waiting = [PaymentStatus.REQUESTED, PaymentStatus.CERTIFIED]
+    money = PaymentRequest.objects.filter(in_selection).aggregate(
+        paid=Coalesce(Sum("amount", filter=Q(status=PaymentStatus.PAID)), zero),
+        released=Coalesce(Sum("amount", filter=Q(status=PaymentStatus.RELEASED)), zero),
+        pending=Coalesce(Sum("amount", filter=Q(status__in=waiting)), zero),
+        pending_count=Count("pk", filter=Q(status__in=waiting)),
+    )
+    states = Grant.objects.filter(grants_in).aggregate(
+        awaiting=Count("pk", filter=Q(status=GrantStatus.AWAITING_FINALITY)),
+        appealed=Count("pk", filter=Q(status=GrantStatus.APPEALED)),
+        running=Count("pk", filter=Q(status=GrantStatus.RUNNING)),
+    )
+    return {**money, **states}
 
 
 class PercentileCont(Aggregate):
@@ -347,6 +371,7 @@ def figures(selection: Selection, *, now: datetime | None = None, refresh: bool 
         "steps": steps(selection),
         "budget": budget(selection),
         "grants": grants(selection),
+        "payments": payments(selection),
         "durations": durations(selection),
         "overdue": overdue(selection, now=now),
         "workload": workload(selection),

@@ -80,6 +80,7 @@ def blocks(figures: dict) -> dict:
         "steps": _bars(step_rows),
         "budget": figures["budget"],
         "grants": figures["grants"],
+        "payments": figures["payments"],
         "durations": durations,
         "overdue": {
             **overdue,

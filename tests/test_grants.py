@@ -321,3 +321,27 @@ def test_staff_see_the_grant_and_record_an_appeal_on_the_application_page(client
     client.force_login(alice)
     page = page_text(client.get(f"/applications/{running.application_id}/"))
     assert german("An appeal against the decision is pending. Payments wait until it has ended.") in page
+
+
+def test_the_dashboard_shows_the_money_paid_released_and_waiting(client, running, alice, clerk, payment_officer):
+    from reporting.metrics import Selection, payments
+
+    first = request_money(running, alice, "1000.00")
+    request_money(running, alice, "300.00")
+    payment_certify(payment=first, by=clerk)
+    payment_release(payment=first, by=payment_officer)
+    figures = payments(Selection(programme_ids=(running.programme_id,)))
+    assert (figures["released"], figures["pending"], figures["pending_count"]) == (
+        Decimal("1000.00"),
+        Decimal("300.00"),
+        1,
+    )
+    assert (figures["paid"], figures["running"], figures["awaiting"]) == (Decimal("0.00"), 1, 0)
+
+
+def test_the_dashboard_page_has_the_money_block(client, running, alice, programme_admin):
+    request_money(running, alice, "300.00")
+    client.force_login(programme_admin)
+    page = page_text(client.get("/staff/dashboard/"))
+    assert german("Money after the decision") in page
+    assert "300,00 EUR" in page
