@@ -14,6 +14,10 @@ from django.core.management import call_command
         ("workflow/flows.FundingFlow", "docs/funding-flow.svg", "svg"),
         ("workflow/flows.FundingFlow", "docs/funding-flow.bpmn", "bpmn"),
         ("workflow/flows.EarlyStartFlow", "docs/early-start-flow.svg", "svg"),
+        ("workflow/flows.grant.GrantFlow", "docs/grant-flow.svg", "svg"),
+        ("workflow/flows.grant.GrantFlow", "docs/grant-flow.bpmn", "bpmn"),
+        ("workflow/flows.grant.PaymentFlow", "docs/payment-flow.svg", "svg"),
+        ("workflow/flows.grant.PaymentFlow", "docs/payment-flow.bpmn", "bpmn"),
     ],
 )
 def test_the_exported_diagram_is_current(flow, path, format_, capsys):
