@@ -1,5 +1,8 @@
 """The grant after the decision: its money, its changes, its proof of use and its claims."""
 
+import uuid
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -34,6 +37,8 @@ class GrantStatus(models.TextChoices):
     AWAITING_FINALITY = "awaiting_finality", _("waiting for the decision to become final")
     RUNNING = "running", _("running")
     APPEALED = "appealed", _("appeal pending")
+    PROOF_IN_REVIEW = "proof_in_review", _("proof of use being checked")
+    RECLAIM = "reclaim", _("money being reclaimed")
     CLOSED = "closed", _("closed")
 
 
@@ -86,6 +91,13 @@ class Grant(models.Model):
     waived_at = models.DateTimeField(_("appeal waived at"), null=True, blank=True)
     waived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    retain_until = models.DateField(
+        _("keep the file until"),
+        null=True,
+        blank=True,
+        help_text=_("Receipts and the file are kept this long after the proof of use was checked, then deleted."),
     )
 
     class Meta:
@@ -253,3 +265,319 @@ class PaymentRequest(models.Model):
 
     def __str__(self):
         return f"{self.grant.application} #{self.number}: {self.amount} EUR"
+
+
+class ProofKind(models.TextChoices):
+    INTERIM = "interim", _("interim proof of use (Zwischennachweis)")
+    FINAL = "final", _("proof of use (Verwendungsnachweis)")
+
+
+class ProofStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    ITEMS_REQUESTED = "items_requested", _("missing items requested")
+    CHECKED = "checked", _("checked")
+
+
+class ProofOfUse(models.Model):
+    """Verwendungsnachweis (or Zwischennachweis): the narrative report, the actual figures per plan line and the
+    receipt list, signed by a representative (ANBest-P Nr. 6)."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="proofs")
+    kind = models.CharField(_("kind"), max_length=20, choices=ProofKind.choices, default=ProofKind.FINAL)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=20, choices=ProofStatus.choices, default=ProofStatus.DRAFT)
+    report = models.TextField(_("narrative report (Sachbericht)"), blank=True)
+    purpose_achieved = models.BooleanField(_("the purpose of the grant was achieved"), null=True)
+    actual_own_funds = models.DecimalField(
+        _("own funds actually used (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    actual_third_party_funds = models.DecimalField(
+        _("third-party funds actually received (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    spending_note = models.TextField(
+        _("when the payments were spent"),
+        blank=True,
+        help_text=_("Where money was spent later than the payment period allowed, say when."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["grant", "due_on"]
+        verbose_name = _("proof of use")
+        verbose_name_plural = _("proofs of use")
+        constraints = [
+            models.UniqueConstraint(fields=["grant"], condition=Q(kind="final"), name="one_final_proof_per_grant"),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="proof_status_due")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.grant.application}"
+
+
+class ProofLine(models.Model):
+    """The actual costs of one line of the approved plan."""
+
+    proof = models.ForeignKey(ProofOfUse, on_delete=models.CASCADE, related_name="lines")
+    plan_line = models.ForeignKey(PlanLine, on_delete=models.PROTECT, related_name="+")
+    actual = models.DecimalField(_("actual costs (EUR)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["proof", "plan_line__position"]
+        verbose_name = _("actual cost line")
+        verbose_name_plural = _("actual cost lines")
+        constraints = [
+            models.UniqueConstraint(fields=["proof", "plan_line"], name="one_actual_per_plan_line"),
+            models.CheckConstraint(condition=Q(actual__gte=0), name="actual_not_negative"),
+        ]
+
+
+def receipt_upload_to(instance, filename):
+    return f"receipts/{instance.proof.grant_id}/{uuid.uuid4().hex}"
+
+
+class Receipt(models.Model):
+    """One receipt of the receipt list (Belegliste): date, payee, purpose, amount and the plan line it belongs to."""
+
+    proof = models.ForeignKey(ProofOfUse, on_delete=models.CASCADE, related_name="receipts")
+    position = models.PositiveIntegerField(_("no."))
+    date = models.DateField(_("date"))
+    payee = models.CharField(_("payee"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
+    plan_line = models.ForeignKey(PlanLine, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("receipt"), upload_to=receipt_upload_to, blank=True)
+    in_sample = models.BooleanField(_("in the sample"), default=False)
+    sample_finding = models.TextField(_("finding of the check"), blank=True)
+
+    class Meta:
+        ordering = ["proof", "position"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["proof", "position"], name="one_receipt_per_position"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive"),
+        ]
+
+
+class CheckResult(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    STILL_PAYABLE = "still_payable", _("confirmed; the rest of the grant is still to be paid")
+    TO_RECLAIM = "to_reclaim", _("money to reclaim")
+
+
+class CheckStatus(models.TextChoices):
+    PROPOSED = "proposed", _("waiting for approval")
+    APPROVED = "approved", _("approved")
+    SENT_BACK = "sent_back", _("sent back")
+
+
+# The clerk's checklist of the proof of use (VV Nr. 11 zu § 44 LHO).
+PROOF_CHECKS = [
+    ("check_in_time", _("The proof of use came in on time or the delay is explained.")),
+    ("check_report", _("The narrative report shows what was done and whether the purpose was achieved.")),
+    ("check_figures", _("The actual figures match the receipt list and the payments.")),
+    ("check_sample", _("The receipts of the sample were checked and match the list.")),
+    ("check_plan", _("Deviations from the approved plan are within what ANBest-P Nr. 1.2 and approved changes allow.")),
+    ("check_funds", _("Own and third-party funds were used as planned; any extra income is counted.")),
+]
+
+
+class ProofCheck(models.Model):
+    """Prüfung des Verwendungsnachweises: the clerk's checklist, memo, receipt sample and the recalculated grant; a
+    second person approves the result (four eyes)."""
+
+    proof = models.ForeignKey(ProofOfUse, on_delete=models.PROTECT, related_name="checks")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    check_in_time = models.BooleanField(PROOF_CHECKS[0][1], default=False)
+    check_report = models.BooleanField(PROOF_CHECKS[1][1], default=False)
+    check_figures = models.BooleanField(PROOF_CHECKS[2][1], default=False)
+    check_sample = models.BooleanField(PROOF_CHECKS[3][1], default=False)
+    check_plan = models.BooleanField(PROOF_CHECKS[4][1], default=False)
+    check_funds = models.BooleanField(PROOF_CHECKS[5][1], default=False)
+    memo = models.TextField(_("check memo (Prüfvermerk)"))
+    sample_seed = models.CharField(_("sample seed"), max_length=100, blank=True)
+    sample_note = models.TextField(_("how the sample was drawn"), blank=True)
+    recalculated_grant = models.DecimalField(_("grant on the actual figures (EUR)"), max_digits=12, decimal_places=2)
+    paid = models.DecimalField(_("paid out (EUR)"), max_digits=12, decimal_places=2)
+    balance = models.DecimalField(
+        _("balance (EUR)"), max_digits=12, decimal_places=2, help_text=_("Negative: to reclaim.")
+    )
+    late_use_interest = models.DecimalField(
+        _("interest on money used late (EUR)"), max_digits=12, decimal_places=2, default=0
+    )
+    result = models.CharField(_("result"), max_length=20, choices=CheckResult.choices)
+    explanation = models.TextField(_("how the grant was recalculated"))
+    status = models.CharField(_("status"), max_length=20, choices=CheckStatus.choices, default=CheckStatus.PROPOSED)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approver_comment = models.TextField(_("comment of the approver"), blank=True)
+
+    class Meta:
+        ordering = ["proof", "-version"]
+        verbose_name = _("check of a proof of use")
+        verbose_name_plural = _("checks of proofs of use")
+        constraints = [
+            models.UniqueConstraint(fields=["proof", "version"], name="one_check_per_version"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("checked_by")),
+                name="proof_check_four_eyes",
+            ),
+        ]
+
+    @property
+    def reclaim(self) -> Decimal:
+        return -self.balance if self.balance < 0 else Decimal("0.00")
+
+
+class ClaimStatus(models.TextChoices):
+    HEARING = "hearing", _("hearing: waiting for the organisation's answer")
+    TO_DECIDE = "to_decide", _("to decide")
+    PROPOSED = "proposed", _("revocation waiting for approval")
+    DECIDED = "decided", _("revoked: repayment due")
+    SETTLED = "settled", _("repaid")
+    DROPPED = "dropped", _("not pursued")
+
+
+class RevocationScope(models.TextChoices):
+    PARTIAL = "partial", _("partial revocation")
+    FULL = "full", _("full revocation")
+
+
+class RevocationGround(models.TextChoices):
+    """The legal ground of the revocation (§§ 48, 49 VwVfG)."""
+
+    NOT_USED = "not_used", _("money not used or not used for the purpose (§ 49(3) sentence 1 no. 1 VwVfG)")
+    CONDITION = "condition", _("a condition was not met, e.g. proof of use late or missing (§ 49(3) no. 2)")
+    RECALCULATION = "recalculation", _("the grant is lower on the actual figures (ANBest-P Nr. 2, § 49(3) no. 1)")
+    UNLAWFUL = "unlawful", _("the grant was unlawful from the start (§ 48 VwVfG)")
+
+
+class Claim(models.Model):
+    """Rückforderung: the hearing (§ 28 VwVfG), the revocation (§§ 48/49 VwVfG, four eyes) and the repayment
+    claim with interest (§ 49a VwVfG) until it is settled."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="claims")
+    proof_check = models.ForeignKey(ProofCheck, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.HEARING)
+    amount = models.DecimalField(_("amount to reclaim (EUR)"), max_digits=12, decimal_places=2)
+    known_on = models.DateField(
+        _("facts known since"),
+        help_text=_("Revocation is only possible within one year from this day (§ 48(4), § 49(3) sentence 2 VwVfG)."),
+    )
+    hearing_text = models.TextField(_("what the office intends, and why (for the hearing)"))
+    hearing_deadline = models.DateField(_("answer by"))
+    hearing_sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    hearing_sent_at = models.DateTimeField(_("hearing sent at"), default=timezone.now)
+    answer = models.TextField(_("the organisation's answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    scope = models.CharField(_("revocation"), max_length=20, choices=RevocationScope.choices, blank=True)
+    ground = models.CharField(_("legal ground"), max_length=20, choices=RevocationGround.choices, blank=True)
+    revoked_amount = models.DecimalField(
+        _("grant revoked (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    reasons = models.TextField(_("reasons (facts and the answer to the hearing)"), blank=True)
+    weighing = models.TextField(_("weighing of discretion (Ermessen)"), blank=True)
+    effective_on = models.DateField(
+        _("revoked with effect from"),
+        null=True,
+        blank=True,
+        help_text=_("Interest runs from here (§ 49a(3) VwVfG): usually the day of the payment revoked."),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    repay_by = models.DateField(_("repay by"), null=True, blank=True)
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["grant", "hearing_sent_at"]
+        verbose_name = _("repayment claim")
+        verbose_name_plural = _("repayment claims")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="claim_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("proposed_by")),
+                name="claim_four_eyes",
+            ),
+        ]
+
+    @property
+    def revocation_deadline(self):
+        """The last day of the one-year period from knowledge of the facts."""
+        from grants.finality import add_months
+
+        return add_months(self.known_on, 12)
+
+
+class Repayment(models.Model):
+    """Money the organisation paid back on a claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="repayments")
+    received_on = models.DateField(_("received on"))
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["claim", "received_on"]
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive")]
+
+
+class GrantLetterKind(models.TextChoices):
+    AMENDMENT = "amendment", _("amendment decision (Änderungsbescheid)")
+    HEARING = "hearing", _("hearing (Anhörung)")
+    REVOCATION = "revocation", _("revocation and repayment decision (Widerrufs- und Erstattungsbescheid)")
+    CLOSING = "closing", _("closing notice (Abschlussmitteilung)")
+
+
+def grant_letter_upload_to(instance, filename):
+    return f"letters/{instance.grant.application_id}/{filename}"
+
+
+class GrantLetter(models.Model):
+    """A letter after the decision: one per kind and number (an amendment, a hearing, a revocation, the closing
+    notice), rendered once from the figures fixed in `context`, with its delivery receipt."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(_("kind"), max_length=20, choices=GrantLetterKind.choices)
+    number = models.PositiveIntegerField(_("number"), default=1)
+    context = models.JSONField(_("content"), default=dict)
+    file = models.FileField(_("file"), upload_to=grant_letter_upload_to, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    retrieved_at = models.DateTimeField(_("retrieved at"), null=True, blank=True)
+    retrieved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    delivered_at = models.DateField(_("counts as delivered on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["grant", "created"]
+        verbose_name = _("letter after the decision")
+        verbose_name_plural = _("letters after the decision")
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "kind", "number"], name="one_grant_letter_per_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}: {self.grant.application}"
