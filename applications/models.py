@@ -228,6 +228,27 @@ class Programme(models.Model):
         verbose_name=_("issuing authority"),
         help_text=_("Issues the decision letters; its legal remedy and letterhead are printed on them."),
     )
+    receipt_sample_percent = models.DecimalField(
+        _("receipts checked at the proof of use (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+        help_text=_("The share of receipts drawn at random for the check (VV Nr. 11 zu § 44 LHO)."),
+    )
+    receipt_always_checked_from = models.DecimalField(
+        _("receipts always checked from (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Receipts of this amount or more are always in the sample."),
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep receipts and the file for (years)"),
+        default=5,
+        help_text=_("Counted from the day the check of the proof of use was approved."),
+    )
     guideline = models.CharField(
         _("funding guideline"),
         max_length=300,
