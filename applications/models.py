@@ -1007,6 +1007,17 @@ class EventKind(models.TextChoices):
     PAYMENT_RELEASED = "pay_released", _("payment released")
     PAYMENT_REFUSED = "pay_refused", _("payment request refused")
     PAYMENT_PAID = "pay_paid", _("payment made")
+    PROOF_CHECKED = "proof_checked", _("proof of use checked")
+    PROOF_ITEMS_REQUESTED = "proof_items", _("missing items of the proof of use requested")
+    PROOF_CHECK_APPROVED = "proof_approved", _("check of the proof of use approved")
+    HEARING_SENT = "hearing", _("hearing before a reclaim")
+    HEARING_ANSWERED = "hearing_answered", _("hearing answered")
+    REVOCATION_PROPOSED = "revoke_proposed", _("revocation proposed")
+    REVOCATION_SENT_BACK = "revoke_sent_back", _("revocation sent back")
+    REVOKED = "revoked", _("grant revoked: repayment due")
+    CLAIM_DROPPED = "claim_dropped", _("reclaim not pursued")
+    REPAYMENT_RECEIVED = "repaid", _("repayment received")
+    GRANT_CLOSED = "grant_closed", _("grant closed")
 
 
 # What the organisation sees of the history; the office's internal steps stay internal.
@@ -1038,6 +1049,14 @@ PUBLIC_EVENTS = {
     EventKind.PAYMENT_RELEASED,
     EventKind.PAYMENT_REFUSED,
     EventKind.PAYMENT_PAID,
+    EventKind.PROOF_ITEMS_REQUESTED,
+    EventKind.PROOF_CHECK_APPROVED,
+    EventKind.HEARING_SENT,
+    EventKind.HEARING_ANSWERED,
+    EventKind.REVOKED,
+    EventKind.CLAIM_DROPPED,
+    EventKind.REPAYMENT_RECEIVED,
+    EventKind.GRANT_CLOSED,
 }
 
 

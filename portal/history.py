@@ -57,6 +57,20 @@ _SENTENCES = {
     EventKind.PAYMENT_RELEASED: lambda d: _("On %(date)s the office released a payment.") % d,
     EventKind.PAYMENT_REFUSED: lambda d: _("On %(date)s the office refused a payment request.") % d,
     EventKind.PAYMENT_PAID: lambda d: _("On %(date)s a payment was made to your account.") % d,
+    EventKind.PROOF_ITEMS_REQUESTED: lambda d: (
+        _("On %(date)s the office asked for missing items of the proof of use.") % d
+    ),
+    EventKind.PROOF_CHECK_APPROVED: lambda d: _("On %(date)s the office finished checking the proof of use.") % d,
+    EventKind.HEARING_SENT: lambda d: (
+        _("On %(date)s the office told you that it intends to reclaim money, and asked for your answer.") % d
+    ),
+    EventKind.HEARING_ANSWERED: lambda d: _("You answered the hearing on %(date)s.") % d,
+    EventKind.REVOKED: lambda d: (
+        _("On %(date)s the office revoked the grant in part or in full: money is to be repaid.") % d
+    ),
+    EventKind.CLAIM_DROPPED: lambda d: _("On %(date)s the office decided not to reclaim money.") % d,
+    EventKind.REPAYMENT_RECEIVED: lambda d: _("On %(date)s the office received a repayment.") % d,
+    EventKind.GRANT_CLOSED: lambda d: _("On %(date)s the grant was closed.") % d,
 }
 
 
@@ -67,7 +81,13 @@ def public_history(application) -> list[dict]:
         if sentence is None:
             continue
         date = formats.date_format(timezone.localtime(event.at), "SHORT_DATE_FORMAT")
-        shown_notes = (EventKind.CANCELLED, EventKind.WITHDRAWN, EventKind.ITEMS_REQUESTED, EventKind.PAYMENT_REFUSED)
+        shown_notes = (
+            EventKind.CANCELLED,
+            EventKind.WITHDRAWN,
+            EventKind.ITEMS_REQUESTED,
+            EventKind.PAYMENT_REFUSED,
+            EventKind.PROOF_ITEMS_REQUESTED,
+        )
         note = event.note if event.kind in shown_notes else ""
         rows.append({"at": event.at, "text": sentence({"date": date}), "note": note})
     return rows
