@@ -160,6 +160,20 @@ def test_a_utf8_csv_with_byte_order_mark_reads():
     assert [(row.payee, row.plan_line) for row in result.rows] == [("Müller", "12")]
 
 
+def test_excels_unicode_text_export_reads():
+    # "Unicode-Text (*.txt)": UTF-16 with byte order mark, tab-separated
+    content = "Datum\tZahlungsempfänger\tZweck\tBetrag (EUR)\tPlanposition\r\n07.07.2026\tМария\tЧай\t3,50\t13\r\n"
+    result = parse(content.encode("utf-16"), "belege.txt")
+    assert result.rows == [ReceiptRow(2, date(2026, 7, 7), "Мария", "Чай", D("3.50"), "13")]
+
+
+def test_a_plan_line_is_found_by_its_key_or_its_label_in_any_case():
+    result = parse(
+        german_csv("01.02.2026;A;B;1;12", "01.02.2026;A;B;1;  miete,   NEBENKOSTEN ", "01.02.2026;A;B;1;MATERIAL")
+    )
+    assert [row.plan_line for row in result.rows] == ["12", "12", "13"]
+
+
 def test_columns_in_another_order_and_extra_columns_are_read_by_their_names():
     content = (
         "Nr.;Betrag;Planposition;Zweck;Datum;Zahlungsempfänger\r\n1;20,00;Material;Stifte;03.03.2026;Papeterie\r\n"
