@@ -81,13 +81,12 @@ def claim_answer(*, claim: Claim, by, answer: str) -> Claim:
     return claim
 
 
-@transaction.atomic
-def claim_hearing_lapse(*, claim: Claim) -> Claim:
-    """The deadline passed without an answer: the office decides on what it knows."""
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    if claim.status == ClaimStatus.HEARING:
+def _decidable(claim: Claim) -> Claim:
+    """The claim, if the office may decide on it now: answered, or its hearing deadline passed."""
+    if claim.status == ClaimStatus.HEARING and timezone.localdate() > claim.hearing_deadline:
         claim.status = ClaimStatus.TO_DECIDE
-        claim.save(update_fields=["status"])
+    if claim.status not in (ClaimStatus.TO_DECIDE, ClaimStatus.PROPOSED):
+        raise ApplicationError(_("The hearing has not ended yet: the organisation may still answer."))
     return claim
 
 
@@ -107,9 +106,7 @@ def claim_propose_revocation(
     """The clerk proposes the revocation: its scope, legal ground, amount, reasons and weighing; a second person
     approves it."""
     _require_perm(by, "applications.check_application", _("You may not propose revocations."))
-    claim = Claim.objects.select_for_update().select_related("grant").get(pk=claim.pk)
-    if claim.status not in (ClaimStatus.TO_DECIDE, ClaimStatus.PROPOSED):
-        raise ApplicationError(_("The hearing has not ended yet."))
+    claim = _decidable(Claim.objects.select_for_update().select_related("grant").get(pk=claim.pk))
     errors = []
     if scope not in RevocationScope.values:
         errors.append(("scope", _("Choose a partial or full revocation.")))
@@ -152,9 +149,7 @@ def claim_drop(*, claim: Claim, by, reason: str) -> Claim:
     _require_perm(by, "applications.check_application", _("You may not decide on reclaims."))
     if not reason.strip():
         raise ApplicationError(_("Say why the money is not reclaimed."), field="reasons")
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    if claim.status not in (ClaimStatus.TO_DECIDE, ClaimStatus.PROPOSED):
-        raise ApplicationError(_("This claim can no longer be dropped."))
+    claim = _decidable(Claim.objects.select_for_update().get(pk=claim.pk))
     claim.status, claim.reasons = ClaimStatus.DROPPED, reason.strip()
     claim.save(update_fields=["status", "reasons"])
     event_record(claim.grant.application, EventKind.CLAIM_DROPPED, by, reason.strip())

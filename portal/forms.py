@@ -290,3 +290,12 @@ class WaiverForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to confirm the waiver.")},
     )
+
+
+class HearingAnswerForm(UserTextFormMixin, forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Explain the facts from your side: for example why costs were lower, or what you can still show."),
+        error_messages={"required": _("Write your answer.")},
+    )

@@ -35,6 +35,7 @@ def grant_context(grant: Grant, user) -> dict:
         "final_on": expected_final_on(grant),
         "payments": grant.payment_requests.order_by("number"),
         "appeals": grant.appeals.all(),
+        "claims": grant.claims.order_by("pk"),
         "may_act": is_representative(user, grant.organisation),
         "window_end": payment_window_end(grant, timezone.localdate()),
     }
@@ -85,3 +86,37 @@ def appeal_waiver(request, pk):
     context = {"application": grant.application, "form": form, "errors": error_list(form)}
     context.update(grant_context(grant, request.user))
     return render(request, "portal/appeal_waiver.html", context, status=status)
+
+
+@login_required
+def hearing_answer(request, pk):
+    """The organisation answers the hearing before money is reclaimed (§ 28 VwVfG)."""
+    from grants.models import ClaimStatus
+    from portal.forms import HearingAnswerForm
+    from workflow.errors import TaskUnavailable
+    from workflow.grant_services import claim_answer_and_continue
+
+    grant = _grant_of(request, pk)
+    claim = grant.claims.filter(status=ClaimStatus.HEARING).order_by("-pk").first()
+    if claim is None:
+        raise Http404
+    form = HearingAnswerForm(_posted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim_answer_and_continue(claim=claim, by=request.user, answer=form.cleaned_data["answer"])
+        except NotAllowed as error:
+            form.add_error(None, error.message)
+            status = 403
+        except (ApplicationError, TaskUnavailable) as error:
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, error.message)
+            status = 409 if isinstance(error, TaskUnavailable) else 400
+        else:
+            messages.success(request, _("Your answer was sent. The office considers it before it decides."))
+            return redirect("portal:application_detail", pk=pk)
+    if form.errors and status == 200:
+        status = 400
+    context = {"application": grant.application, "form": form, "errors": error_list(form), "claim": claim}
+    context.update(grant_context(grant, request.user))
+    return render(request, "portal/hearing_answer.html", context, status=status)

@@ -63,5 +63,72 @@ def next_step(application: Application) -> dict:
                 "when": None,
                 "preparing": True,
             }
+        grant_step = _grant_step(application)
+        if grant_step is not None:
+            return grant_step
         return {"who": _("You"), "what": _("Download your decision letter."), "when": None}
     return {"who": _("The office"), "what": _("Your application is being processed."), "when": None}
+
+
+def _grant_step(application: Application) -> dict | None:
+    """After the letter was received: what the grant's process waits for."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from grants.models import Grant, GrantStatus
+    from grants.services import expected_final_on
+    from workflow.flows.grant import GrantFlow
+
+    grant = Grant.objects.filter(application=application).select_related("decision__letter").first()
+    if grant is None or not grant.decision.letter.first_downloaded_at and not grant.decision.letter.delivered_at:
+        return None
+    if grant.status == GrantStatus.CLOSED:
+        return {
+            "who": _("Nobody"),
+            "what": _("The grant is closed. Keep your receipts as long as stated below."),
+            "when": None,
+        }
+    if grant.status == GrantStatus.APPEALED:
+        return {
+            "who": _("The office"),
+            "what": _("An appeal is pending; payments wait until it has ended."),
+            "when": None,
+        }
+    if grant.status == GrantStatus.AWAITING_FINALITY:
+        return {
+            "who": _("Nobody"),
+            "what": _("The decision becomes final when the appeal period ends; then you can request the money."),
+            "when": expected_final_on(grant),
+        }
+    task = (
+        Task.objects.filter(process__grantprocess__grant=grant, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        .exclude(flow_task_type="FUNCTION")
+        .order_by("-created")
+        .first()
+    )
+    node = task.flow_task if task else None
+    claim = grant.claims.order_by("-pk").first()
+    if node is GrantFlow.submit_proof:
+        proof = grant.proofs.filter(kind="final").first()
+        return {
+            "who": _("You"),
+            "what": _("Request the money shortly before you need it, and prove its use after the project."),
+            "when": proof.due_on if proof else None,
+        }
+    if node in (GrantFlow.check_proof, GrantFlow.approve_check):
+        return {"who": _("The office"), "what": _("The office checks your proof of use."), "when": None}
+    if node is GrantFlow.await_answer and claim is not None:
+        return {
+            "who": _("You"),
+            "what": _("Answer the hearing about the money to be reclaimed."),
+            "when": claim.hearing_deadline,
+        }
+    if node in (GrantFlow.hear, GrantFlow.decide_revocation, GrantFlow.approve_revocation):
+        return {"who": _("The office"), "what": _("The office decides whether money is to be repaid."), "when": None}
+    if node is GrantFlow.await_repayment and claim is not None:
+        return {
+            "who": _("You"),
+            "what": _("Repay the amount the letter states, with the interest."),
+            "when": claim.repay_by,
+        }
+    return None

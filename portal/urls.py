@@ -22,6 +22,7 @@ urlpatterns = [
     path("applications/<int:pk>/early-start/", views.early_start, name="early_start"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/payments/new/", grant_views.payment_request, name="payment_request"),
+    path("applications/<int:pk>/hearing/", grant_views.hearing_answer, name="hearing_answer"),
     path("applications/<int:pk>/waive-appeal/", grant_views.appeal_waiver, name="appeal_waiver"),
     path("applications/<int:pk>/letter-status/", views.letter_status, name="letter_status"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),

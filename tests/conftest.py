@@ -12,7 +12,7 @@ from tests.factories import CallFactory, MembershipFactory, OrganisationFactory,
 from tests.support.mailbox import Mailbox
 from tests.support.worker import background_worker_for
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.grant_fixtures"]
 
 
 @pytest.fixture(autouse=True)

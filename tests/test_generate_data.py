@@ -264,7 +264,7 @@ class RealRun:
         with capture(execute=True):  # the letter task runs after the commit
             approve(self.application, by=self.p["approver"])
         self.trace.approve(self.p["approver"].pk, self._at(), approved=True)
-        self.trace.letter(self._at())
+        self.trace.letter(self._at(), granted=self.application.current_decision.outcome == "approve")
 
     def withdraw(self):
         application_withdraw_and_end(application=self.application, by=self.p["alice"], reason="")

@@ -16,20 +16,16 @@ from django.utils.translation import gettext
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from applications import roles
-from applications.delivery import letter_download_record
 from applications.errors import ApplicationError, NotAllowed
-from applications.models import DecisionLetter
 from grants.finality import final_from
-from grants.models import Grant, GrantStatus, PaymentRequest, PaymentStatus
+from grants.models import GrantStatus, PaymentRequest, PaymentStatus
 from grants.selectors import money_position
 from grants.services import appeal_record, payment_certify, payment_release, payments_mark_paid
 from notifications.models import Notification
-from tests.factories import ApplicationFactory, UserFactory
-from tests.support.process import approve, propose, through_review
+from tests.support.grant_fixtures import deliver
 from workflow.flows.grant import GrantFlow, PaymentFlow
 from workflow.grant_services import appeal_end_and_continue, grant_make_final, payment_request_and_start
-from workflow.services import application_submit_and_start, task_complete
+from workflow.services import task_complete
 
 pytestmark = pytest.mark.usefixtures("tasks_in_process")
 
@@ -43,44 +39,6 @@ def german(msgid: str, **values) -> str:
 def page_text(response) -> str:
     text = response.content.decode().replace("<bdi>", "").replace("</bdi>", "")
     return " ".join(html.unescape(text).replace("\u2068", "").replace("\u2069", "").split())
-
-
-@pytest.fixture
-def payment_officer(db):
-    return UserFactory(email="petra@example.org", first_name="Petra", roles=[roles.PAYMENT_OFFICER])
-
-
-@pytest.fixture
-def clerk_and_payment_officer(db):
-    return UserFactory(email="klaus@example.org", first_name="Klaus", roles=[roles.CLERK, roles.PAYMENT_OFFICER])
-
-
-@pytest.fixture
-def granted(alice, organisation, call, clerk, approver, programme_admin, reviewer, django_capture_on_commit_callbacks):
-    """An approved application (2,500 EUR) whose letter is rendered; the letter is not yet delivered."""
-    application = ApplicationFactory(organisation=organisation, call=call, created_by=alice)
-    application_submit_and_start(application=application, by=alice, delivery_consent=True)
-    through_review(application, clerk=clerk, admin=programme_admin, reviewer=reviewer)
-    propose(application, by=clerk, amount=Decimal("2500.00"))
-    with django_capture_on_commit_callbacks(execute=True):
-        approve(application, by=approver)
-    return Grant.objects.get(application=application)
-
-
-def deliver(grant, user):
-    letter = DecisionLetter.objects.get(decision=grant.decision)
-    letter_download_record(letter=letter, by=user)
-    letter.refresh_from_db()
-    return letter
-
-
-@pytest.fixture
-def running(granted, alice):
-    """The grant after the letter was delivered and the appeal period ran out."""
-    letter = deliver(granted, alice)
-    assert grant_make_final(grant=granted, today=final_from(letter.delivered_at))
-    granted.refresh_from_db()
-    return granted
 
 
 def request_money(grant, by, amount="1000.00", days=10):
@@ -123,7 +81,8 @@ def test_money_waits_for_the_decision_to_become_final(granted, alice):
     granted.refresh_from_db()
     assert (granted.status, granted.final_on) == (GrantStatus.RUNNING, due)
     assert Notification.objects.filter(recipient=alice, event="grant_final").exists()
-    assert not Task.objects.filter(process__grantprocess__grant=granted, status=STATUS.NEW).exists()
+    open_steps = Task.objects.filter(process__grantprocess__grant=granted, status=STATUS.NEW)
+    assert [task.flow_task for task in open_steps] == [GrantFlow.submit_proof]
 
 
 def test_a_representative_may_waive_the_appeal_a_plain_member_may_not(client, granted, alice, bob):

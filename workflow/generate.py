@@ -343,14 +343,18 @@ class ProcessTrace:
         else:
             self._human("propose", gateway)
 
-    def letter(self, at: datetime) -> None:
-        """The Celery task stored the letter and finished the step; the organisation is told; the process ends."""
+    def letter(self, at: datetime, *, granted: bool = True) -> None:
+        """The Celery task stored the letter and finished the step; the organisation is told; a grant is opened for
+        an approval; the process ends."""
         self._at(at)
         handle = self._open("create_letter")
         handle.started = self._now()
         self._done(handle, started=False)
         notify = self._done(self._add("notify_organisation", [handle]), started=True)
-        end = self._done(self._add("end", [notify]), started=True)
+        last = self._gateway("is_grant", notify)
+        if granted:
+            last = self._done(self._add("open_grant", [last]), started=True)
+        end = self._done(self._add("end", [last]), started=True)
         self.status, self.finished = PROCESS.DONE, end.finished
 
     def cancel(self, at: datetime) -> None:
@@ -1707,7 +1711,7 @@ class Batch:
         decision = app["decisions"][-1]
         decision["letter"] = {"created": state["at"], "downloaded": None, "by": None}
         self._event(app, "letter", state["at"])
-        trace.letter(state["at"])
+        trace.letter(state["at"], granted=decision["outcome"] == "approve")
 
     def _do_download(self, app, trace, state, step):
         member = self.rng.choice(app["organisation"].members)

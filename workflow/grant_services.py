@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -62,3 +63,38 @@ def payment_request_and_start(*, grant: Grant, by, amount, purpose: str, needed_
         payment = payment_request_submit(grant=grant, by=by, amount=amount, purpose=purpose, needed_on=needed_on)
         PaymentFlow.request.run(payment=payment)
     return payment
+
+
+def _organisation_task(grant: Grant, node):
+    return Task.objects.filter(
+        process__grantprocess__grant=grant, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).first()
+
+
+def proof_submit_and_continue(*, proof, by, declaration: bool):
+    """A representative submits the proof of use; the office's check comes next."""
+    from grants.proofs import proof_submit
+
+    from workflow.errors import TaskUnavailable
+    from workflow.flows.grant import GrantFlow
+    from workflow.services import task_complete
+
+    task = _organisation_task(proof.grant, GrantFlow.submit_proof)
+    if task is None:
+        raise TaskUnavailable(_("The proof of use cannot be submitted now."))
+    return task_complete(
+        task=task, by=by, action=lambda process: proof_submit(proof=proof, by=by, declaration=declaration)
+    )
+
+
+def claim_answer_and_continue(*, claim, by, answer: str):
+    """The organisation answers the hearing; the office decides next."""
+    from grants.claims import claim_answer
+    from workflow.errors import TaskUnavailable
+    from workflow.flows.grant import GrantFlow
+    from workflow.services import task_complete
+
+    task = _organisation_task(claim.grant, GrantFlow.await_answer)
+    if task is None:
+        raise TaskUnavailable(_("The time to answer this hearing has ended."))
+    return task_complete(task=task, by=by, action=lambda process: claim_answer(claim=claim, by=by, answer=answer))

@@ -10,13 +10,15 @@ from django.views import View
 
 from applications.errors import ApplicationError, NotAllowed
 from applications.selectors import applications_for_staff
-from grants.models import AppealOutcome, Grant, GrantStatus
+from grants.models import AppealOutcome, CheckStatus, Grant, GrantLetterKind, GrantStatus, ProofKind
 from grants.selectors import money_position
 from grants.services import expected_final_on, payment_certify, payment_refuse, payment_release
 from workflow.errors import ProcessBusy
-from workflow.forms import AppealEndForm, AppealRecordForm, PaymentDecisionForm
+from workflow.forms import AppealEndForm, AppealRecordForm, ApprovalForm, PaymentDecisionForm
+from workflow.grant_forms import HearingForm, ProofCheckForm, RepaymentForm, RevocationForm
 from workflow.grant_services import appeal_end_and_continue
-from workflow.views import HumanTaskView
+from workflow.messages import tell_organisation
+from workflow.views import HumanTaskView, task_ended_page
 
 
 class _PaymentTaskView(HumanTaskView):
@@ -108,3 +110,235 @@ def grant_section(request, application) -> dict:
         "final_on": expected_final_on(grant),
         "appeal_form": ((AppealEndForm() if pending else AppealRecordForm()) if may_record else None),
     }
+
+
+class _GrantTaskView(HumanTaskView):
+    """A task of the grant's own process: the page shows the grant, its money and its proof."""
+
+    def context(self, task, form):
+        context = super().context(task, form)
+        grant = task.process.coerced.grant
+        proof = grant.proofs.filter(kind=ProofKind.FINAL).first()
+        context.update(
+            {
+                "grant": grant,
+                "money": money_position(grant),
+                "proof": proof,
+                "check": proof.checks.order_by("-version").first() if proof else None,
+                "claim": grant.claims.order_by("-pk").first(),
+            }
+        )
+        return context
+
+
+class CheckProofView(_GrantTaskView):
+    template_name = "workflow/proof_check.html"
+    form_class = ProofCheckForm
+    success_message = gettext_lazy("The check was recorded.")
+
+    def context(self, task, form):
+        from grants.checks import recalculation_for
+
+        context = super().context(task, form)
+        proof = context["proof"]
+        context["recalculation"] = recalculation_for(proof) if proof else None
+        context["receipts"] = proof.receipts.select_related("plan_line") if proof else []
+        return context
+
+    def complete(self, process, form):
+        from grants.checks import proof_check_propose, proof_items_request
+
+        proof = process.grant.proofs.get(kind=ProofKind.FINAL)
+        if form.cleaned_data["action"] == ProofCheckForm.REQUEST_ITEMS:
+            result = proof_items_request(proof=proof, by=self.request.user, message=form.cleaned_data["message"])
+            tell_organisation(proof.grant.application, "proof_items_requested", message=form.cleaned_data["message"])
+            return result
+        return proof_check_propose(
+            proof=proof, by=self.request.user, checks=form.checks(), memo=form.cleaned_data["memo"]
+        )
+
+
+class ApproveCheckView(_GrantTaskView):
+    template_name = "workflow/proof_check_approve.html"
+    form_class = ApprovalForm
+    success_message = gettext_lazy("Your decision was recorded.")
+
+    def check_permission(self, request, task):
+        if task.flow_task.is_excluded(request.user, task):
+            raise PermissionDenied(_("You checked this proof of use, so a second person must approve the result."))
+        super().check_permission(request, task)
+
+    def context(self, task, form):
+        from grants.checks import sampled_receipts
+
+        context = super().context(task, form)
+        context["sample"] = sampled_receipts(context["check"]) if context["check"] else []
+        return context
+
+    def complete(self, process, form):
+        from grants.checks import proof_check_approve, proof_check_send_back
+
+        check = self._check(process)
+        if form.cleaned_data["action"] == ApprovalForm.APPROVE:
+            return proof_check_approve(check=check, by=self.request.user, comment=form.cleaned_data["comment"])
+        return proof_check_send_back(check=check, by=self.request.user, comment=form.cleaned_data["comment"])
+
+    def _check(self, process):
+        return process.grant.proofs.get(kind=ProofKind.FINAL).checks.order_by("-version").first()
+
+
+class HearingView(_GrantTaskView):
+    template_name = "workflow/hearing.html"
+    form_class = HearingForm
+    success_message = gettext_lazy("The hearing was sent to the organisation.")
+
+    def make_form(self, task, data=None):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from grants.claims import HEARING_DAYS
+
+        grant = task.process.coerced.grant
+        proof = grant.proofs.filter(kind=ProofKind.FINAL).first()
+        check = proof.checks.filter(status=CheckStatus.APPROVED).order_by("-version").first() if proof else None
+        initial = {"deadline": timezone.localdate() + timedelta(days=HEARING_DAYS + 7)}
+        if check is not None:
+            initial.update(amount=check.reclaim, known_on=timezone.localdate(check.approved_at), text=check.explanation)
+        return self.form_class(data, initial=initial)
+
+    def complete(self, process, form):
+        from grants.claims import claim_hearing
+
+        grant = process.grant
+        proof = grant.proofs.filter(kind=ProofKind.FINAL).first()
+        check = proof.checks.filter(status=CheckStatus.APPROVED).order_by("-version").first() if proof else None
+        claim = claim_hearing(grant=grant, by=self.request.user, proof_check=check, **form.cleaned_data)
+        issue_letter(grant, GrantLetterKind.HEARING, claim=claim)
+        tell_organisation(grant.application, "hearing_sent", deadline=claim.hearing_deadline.isoformat())
+        return claim
+
+
+REVOCATION_FIELDS = ("scope", "ground", "revoked_amount", "reasons", "weighing", "effective_on", "repay_by")
+
+
+class RevocationProposalView(_GrantTaskView):
+    template_name = "workflow/revocation_propose.html"
+    form_class = RevocationForm
+    success_message = gettext_lazy("Your proposal was recorded.")
+
+    def make_form(self, task, data=None):
+        from django.utils import timezone
+
+        claim = task.process.coerced.grant.claims.order_by("-pk").first()
+        initial = {}
+        if claim is not None:
+            paid = claim.grant.payment_requests.filter(paid_on__isnull=False).order_by("-paid_on").first()
+            initial = {
+                "revoked_amount": claim.amount,
+                "scope": "partial" if claim.amount < claim.grant.amount else "full",
+                "ground": "recalculation",
+                "effective_on": paid.paid_on if paid else timezone.localdate(),
+            }
+        return self.form_class(data, initial=initial)
+
+    def complete(self, process, form):
+        from grants.claims import claim_drop, claim_propose_revocation
+
+        claim = process.grant.claims.order_by("-pk").first()
+        data = form.cleaned_data
+        if data["action"] == RevocationForm.DROP:
+            return claim_drop(claim=claim, by=self.request.user, reason=data["reasons"])
+        return claim_propose_revocation(
+            claim=claim,
+            by=self.request.user,
+            **{
+                k: data[k]
+                for k in ("scope", "ground", "revoked_amount", "reasons", "weighing", "effective_on", "repay_by")
+            },
+        )
+
+
+class ApproveRevocationView(_GrantTaskView):
+    template_name = "workflow/revocation_approve.html"
+    form_class = ApprovalForm
+    success_message = gettext_lazy("Your decision was recorded.")
+
+    def check_permission(self, request, task):
+        if task.flow_task.is_excluded(request.user, task):
+            raise PermissionDenied(_("You proposed this revocation, so a second person must approve it."))
+        super().check_permission(request, task)
+
+    def complete(self, process, form):
+        from grants.claims import claim_approve, claim_send_back
+
+        claim = process.grant.claims.order_by("-pk").first()
+        if form.cleaned_data["action"] == ApprovalForm.APPROVE:
+            claim = claim_approve(claim=claim, by=self.request.user)
+            issue_letter(process.grant, GrantLetterKind.REVOCATION, claim=claim)
+            tell_organisation(process.grant.application, "revocation_decided")
+            return claim
+        return claim_send_back(claim=claim, by=self.request.user, comment=form.cleaned_data["comment"])
+
+
+class RepaymentView(_GrantTaskView):
+    """Each repayment received is recorded here; the task ends when principal and interest are settled."""
+
+    template_name = "workflow/repayment.html"
+    form_class = RepaymentForm
+
+    def context(self, task, form):
+        from grants.claims import claim_position, repaid
+        from grants.interest import BaseRateMissing
+
+        context = super().context(task, form)
+        claim = context["claim"]
+        try:
+            context["position"] = claim_position(claim) if claim else None
+        except BaseRateMissing as error:
+            context["position"], context["rate_missing_from"] = None, error.missing_from
+        context["repaid"] = repaid(claim) if claim else None
+        return context
+
+    def post(self, request, task):
+        from django.db import transaction
+
+        from grants.claims import repayment_record
+        from workflow.errors import TaskUnavailable
+        from workflow.services import task_complete
+
+        self.check_permission(request, task)
+        form = self.make_form(task, request.POST)
+        if form.is_valid():
+            claim = task.process.coerced.grant.claims.order_by("-pk").first()
+            try:
+                with transaction.atomic():
+                    _repayment, settled = repayment_record(claim=claim, by=request.user, **form.cleaned_data)
+                    if settled:
+                        task_complete(task=task, by=request.user, action=lambda process: None)
+            except NotAllowed as error:
+                raise PermissionDenied(error.message) from None
+            except (ApplicationError, ProcessBusy) as error:
+                field = getattr(error, "field", None)
+                form.add_error(field if field in form.fields else None, error.message)
+            except TaskUnavailable:
+                task.refresh_from_db()
+                return task_ended_page(request, task)
+            else:
+                messages.success(
+                    request,
+                    _("The repayment was recorded; the claim is settled and the grant closed.")
+                    if settled
+                    else _("The repayment was recorded; the claim is not yet settled."),
+                )
+                return redirect("workflow:tasks" if settled else "workflow:task", *([] if settled else [task.pk]))
+        return render(request, self.template_name, self.context(task, form), status=400)
+
+
+def issue_letter(grant, kind, **objects):
+    """Issue the letter of `kind` once the letter room is available; until then nothing is written."""
+    try:
+        from grants.letters import grant_letter_issue, letter_context_for
+    except ImportError:
+        return None
+    return grant_letter_issue(grant=grant, kind=kind, context=letter_context_for(grant, kind, **objects))

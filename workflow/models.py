@@ -85,6 +85,7 @@ STAFF_PROCESSES = (
     (FundingProcess, "application"),
     (EarlyStartProcess, "request__application"),
     (PaymentProcess, "payment__grant__application"),
+    (GrantProcess, "grant__application"),
 )
 
 

@@ -5,7 +5,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflow.flows import EarlyStartFlow, FundingFlow
-from workflow.flows.grant import PaymentFlow
+from workflow.flows.grant import GrantFlow, PaymentFlow
 from workflow.models import FundingProcess, on_staff_process
 
 STAFF_NODES = (
@@ -21,6 +21,12 @@ STAFF_NODES = (
     EarlyStartFlow.decide,
     PaymentFlow.certify,
     PaymentFlow.release,
+    GrantFlow.check_proof,
+    GrantFlow.approve_check,
+    GrantFlow.hear,
+    GrantFlow.decide_revocation,
+    GrantFlow.approve_revocation,
+    GrantFlow.await_repayment,
 )
 
 
@@ -56,6 +62,7 @@ def open_task_for_staff(user, task_id: int) -> Task | None:
             *(f"process__fundingprocess__application__{r}" for r in related),
             *(f"process__earlystartprocess__request__application__{r}" for r in related),
             *(f"process__paymentprocess__payment__grant__application__{r}" for r in related),
+            *(f"process__grantprocess__grant__application__{r}" for r in related),
         )
         .filter(pk=task_id)
         .first()

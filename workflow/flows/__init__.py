@@ -6,7 +6,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from applications.delivery import letter_provide
-from applications.models import Application, ApplicationStatus, DecisionStatus
+from applications.models import Application, ApplicationStatus, DecisionOutcome, DecisionStatus
 from workflow import tasks, views
 from workflow.messages import tell_office_to_post, tell_organisation, tell_reviewer
 from workflow.models import EarlyStartProcess, FundingProcess
@@ -133,7 +133,7 @@ class FundingFlow(flow.Flow):
     notify_organisation = (
         flow.Function(this.send_decision_available).Annotation(title=_("Tell the organisation")).Next(this.is_grant)
     )
-    is_grant = flow.If(this.decision_approved).Annotation(title=_("Granted?")).Then(this.open_grant).Else(this.end)
+    is_grant = flow.If(this.decision_grants).Annotation(title=_("Granted?")).Then(this.open_grant).Else(this.end)
     open_grant = flow.Function(this.start_grant).Annotation(title=_("Open the grant")).Next(this.end)
     end = flow.End()
 
@@ -204,6 +204,9 @@ class FundingFlow(flow.Flow):
 
     def decision_approved(self, activation):
         return activation.process.application.current_decision.status == DecisionStatus.APPROVED
+
+    def decision_grants(self, activation):
+        return activation.process.application.current_decision.outcome == DecisionOutcome.APPROVE
 
     def send_decision_available(self, activation):
         application = activation.process.application

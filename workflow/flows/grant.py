@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from grants.models import PaymentStatus
-from workflow import grant_views
+from applications.deadlines import last_moment_of
+from grants.claims import grant_close
+from grants.models import CheckResult, CheckStatus, ClaimStatus, PaymentStatus, ProofKind
+from workflow import grant_views, views
 from workflow.messages import tell_organisation
 from workflow.models import GrantProcess, PaymentProcess
-from workflow.nodes import FourEyesView
+from workflow.nodes import FourEyesView, OrganisationTask
 
 
 class GrantFlow(flow.Flow):
@@ -19,7 +21,10 @@ class GrantFlow(flow.Flow):
 
     Opened when the approval letter is issued. The decision becomes final (bestandskräftig) when the appeal period
     after delivery ends, at once when the organisation waives the appeal, or when a recorded appeal ends; from then
-    on the organisation may request money (each request runs its own payment procedure).
+    on the organisation may request money (each request runs its own payment procedure). The organisation proves
+    the use of the money; a clerk checks the proof, recalculates the grant and a second person approves the result.
+    Money to reclaim goes through a hearing, a revocation decided by two people and the repayment; then the grant
+    is closed.
     """
 
     process_class = GrantProcess
@@ -31,7 +36,79 @@ class GrantFlow(flow.Flow):
         .Annotation(title=_("Decision final: appeal period over, appeal waived or ended"))
         .Next(this.tell_final)
     )
-    tell_final = flow.Function(this.send_final).Annotation(title=_("Tell the organisation")).Next(this.end)
+    tell_final = flow.Function(this.send_final).Annotation(title=_("Tell the organisation")).Next(this.submit_proof)
+
+    # Verwendungsnachweis: the organisation proves the use; a clerk checks it, a second person approves the result.
+    submit_proof = (
+        OrganisationTask(views.OrganisationTaskRedirect.as_view())
+        .Annotation(title=_("The organisation submits the proof of use"))
+        .Next(this.check_proof)
+    )
+    check_proof = (
+        flow.View(grant_views.CheckProofView.as_view())
+        .Annotation(title=_("Check the proof of use"))
+        .Permission("applications.check_application")
+        .Next(this.is_proof_complete)
+    )
+    is_proof_complete = (
+        flow.If(this.proof_checked).Annotation(title=_("Complete?")).Then(this.approve_check).Else(this.submit_proof)
+    )
+    approve_check = (
+        FourEyesView(grant_views.ApproveCheckView.as_view())
+        .Annotation(title=_("Approve the result of the check (second person)"))
+        .Permission("applications.approve_decision")
+        .NotBy(this.checker_id)
+        .Next(this.is_check_approved)
+    )
+    is_check_approved = (
+        flow.If(this.check_approved).Annotation(title=_("Approved?")).Then(this.is_reclaim).Else(this.check_proof)
+    )
+    is_reclaim = (
+        flow.If(this.money_to_reclaim).Annotation(title=_("Money to reclaim?")).Then(this.hear).Else(this.close)
+    )
+
+    # Widerruf und Erstattung: hearing, revocation by two people, repayment.
+    hear = (
+        flow.View(grant_views.HearingView.as_view())
+        .Annotation(title=_("Hear the organisation before reclaiming"))
+        .Permission("applications.check_application")
+        .Next(this.await_answer)
+    )
+    await_answer = (
+        OrganisationTask(views.OrganisationTaskRedirect.as_view())
+        .Annotation(title=_("The organisation answers the hearing"))
+        .OnTimeout(this.hearing_deadline, then=this.decide_revocation, title=_("Deadline passed"))
+        .Next(this.decide_revocation)
+    )
+    decide_revocation = (
+        flow.View(grant_views.RevocationProposalView.as_view())
+        .Annotation(title=_("Propose the revocation, or drop the claim"))
+        .Permission("applications.check_application")
+        .Next(this.is_dropped)
+    )
+    is_dropped = (
+        flow.If(this.claim_dropped).Annotation(title=_("Dropped?")).Then(this.close).Else(this.approve_revocation)
+    )
+    approve_revocation = (
+        FourEyesView(grant_views.ApproveRevocationView.as_view())
+        .Annotation(title=_("Approve the revocation (second person)"))
+        .Permission("applications.approve_decision")
+        .NotBy(this.revocation_proposer_id)
+        .Next(this.is_revoked)
+    )
+    is_revoked = (
+        flow.If(this.claim_revoked)
+        .Annotation(title=_("Approved?"))
+        .Then(this.await_repayment)
+        .Else(this.decide_revocation)
+    )
+    await_repayment = (
+        flow.View(grant_views.RepaymentView.as_view())
+        .Annotation(title=_("Record the repayments until the claim is settled"))
+        .Permission("grants.release_payment")
+        .Next(this.close)
+    )
+    close = flow.Function(this.close_grant).Annotation(title=_("Close the grant")).Next(this.end)
     end = flow.End()
 
     def start_for_grant(self, activation, grant):
@@ -42,6 +119,46 @@ class GrantFlow(flow.Flow):
         grant = activation.process.grant
         grant.refresh_from_db()
         tell_organisation(grant.application, "grant_final", final_on=grant.final_on.isoformat())
+
+    def _proof(self, activation):
+        return activation.process.grant.proofs.filter(kind=ProofKind.FINAL).first()
+
+    def proof_checked(self, activation):
+        return self._proof(activation).checks.filter(status=CheckStatus.PROPOSED).exists()
+
+    def _latest_check(self, process):
+        proof = process.grant.proofs.filter(kind=ProofKind.FINAL).first()
+        return proof.checks.order_by("-version").first() if proof else None
+
+    def checker_id(self, process):
+        check = self._latest_check(process)
+        return check.checked_by_id if check else None
+
+    def check_approved(self, activation):
+        return self._latest_check(activation.process).status == CheckStatus.APPROVED
+
+    def money_to_reclaim(self, activation):
+        return self._latest_check(activation.process).result == CheckResult.TO_RECLAIM
+
+    def _claim(self, process):
+        return process.grant.claims.order_by("-pk").first()
+
+    def hearing_deadline(self, activation):
+        return last_moment_of(self._claim(activation.process).hearing_deadline)
+
+    def claim_dropped(self, activation):
+        return self._claim(activation.process).status == ClaimStatus.DROPPED
+
+    def revocation_proposer_id(self, process):
+        claim = self._claim(process)
+        return claim.proposed_by_id if claim else None
+
+    def claim_revoked(self, activation):
+        return self._claim(activation.process).status == ClaimStatus.DECIDED
+
+    def close_grant(self, activation):
+        grant_close(grant=activation.process.grant)
+        tell_organisation(activation.process.grant.application, "grant_closed")
 
 
 class PaymentFlow(flow.Flow):

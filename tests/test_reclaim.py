@@ -1,0 +1,225 @@
+"""The proof of use is checked by one person and approved by another; an overpayment is reclaimed after a hearing,
+by a revocation two people sign, and repaid with interest; then the grant is closed.
+
+The grant: 2,500 EUR by shortfall financing on a plan of 3,000 EUR with 500 EUR own funds, paid out in full. The
+project cost 2,000 EUR: the grant on the actual figures is 2,000 − 500 = 1,500 EUR, so 1,000 EUR is to be repaid.
+"""
+
+import html
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from applications import roles
+from grants.models import (
+    BaseRate,
+    CheckResult,
+    CheckStatus,
+    Claim,
+    ClaimStatus,
+    GrantStatus,
+    PaymentRequest,
+    PaymentStatus,
+    ProofLine,
+    ProofOfUse,
+    ProofStatus,
+    Receipt,
+)
+from tests.factories import UserFactory
+from workflow.flows.grant import GrantFlow
+from workflow.services import task_complete
+
+pytestmark = pytest.mark.usefixtures("tasks_in_process")
+
+
+def text_of(response) -> str:
+    body = response.content.decode().replace("<bdi>", "").replace("</bdi>", "")
+    return " ".join(html.unescape(body).replace("\u2068", "").replace("\u2069", "").split())
+
+
+@pytest.fixture
+def second_clerk(db):
+    return UserFactory(email="carl@example.org", first_name="Carl", roles=[roles.CLERK])
+
+
+def open_task(grant, node):
+    return Task.objects.get(
+        process__grantprocess__grant=grant, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    )
+
+
+def paid_in_full(grant, by, on):
+    PaymentRequest.objects.create(
+        grant=grant,
+        number=1,
+        amount=grant.amount,
+        purpose="Honorare",
+        needed_on=grant.period_start,
+        requested_by=by,
+        status=PaymentStatus.PAID,
+        paid_on=on,
+    )
+
+
+def submitted_proof(grant, by, actual="2000.00"):
+    """The organisation's proof: 2,000 EUR of costs in four receipts, 500 EUR own funds."""
+    line = grant.plan_versions.get().lines.get()
+    proof = ProofOfUse.objects.create(
+        grant=grant,
+        due_on=grant.period_end + timedelta(days=180),
+        report="Zwölf Treffen mit 20 Eltern; das Sprachcafé lief wie geplant, Honorare fielen niedriger aus.",
+        purpose_achieved=True,
+        actual_own_funds=Decimal("500.00"),
+        actual_third_party_funds=Decimal("0.00"),
+    )
+    ProofLine.objects.create(proof=proof, plan_line=line, actual=Decimal(actual))
+    for position, amount in enumerate(("500.00", "500.00", "600.00", "400.00"), start=1):
+        Receipt.objects.create(
+            proof=proof,
+            position=position,
+            date=grant.period_start + timedelta(days=position),
+            payee=f"Trainerin {position}",
+            purpose="Honorar",
+            amount=Decimal(amount),
+            plan_line=line,
+        )
+
+    def submit(process):
+        ProofOfUse.objects.filter(pk=proof.pk).update(status=ProofStatus.SUBMITTED, submitted_by=by)
+
+    task_complete(task=open_task(grant, GrantFlow.submit_proof), by=by, action=submit)
+    proof.refresh_from_db()
+    return proof
+
+
+def test_an_overpayment_is_reclaimed_after_a_hearing_by_two_people_and_repaid_with_interest(
+    client, running, alice, clerk, second_clerk, approver, payment_officer
+):
+    paid_in_full(running, alice, on=date(2026, 1, 15))
+    proof = submitted_proof(running, alice)
+
+    # The clerk checks: the page shows planned against actual and the recalculation.
+    check_task = open_task(running, GrantFlow.check_proof)
+    client.force_login(clerk)
+    page = text_of(client.get(f"/staff/tasks/{check_task.pk}/"))
+    assert "3.000,00" in page and "2.000,00" in page and "1.000,00" in page
+    assert client.post(f"/staff/tasks/{check_task.pk}/", {"action": "record", "memo": ""}).status_code == 400
+    response = client.post(
+        f"/staff/tasks/{check_task.pk}/",
+        {"action": "record", "memo": "Belege stimmen mit der Liste überein; Honorare niedriger als geplant."}
+        | {
+            name: "on"
+            for name in ("check_in_time", "check_report", "check_figures", "check_sample", "check_plan", "check_funds")
+        },
+    )
+    assert response.status_code == 302
+    check = proof.checks.get()
+    assert (check.result, check.recalculated_grant, check.balance) == (
+        CheckResult.TO_RECLAIM,
+        Decimal("1500.00"),
+        Decimal("-1000.00"),
+    )
+    sampled = set(proof.receipts.filter(in_sample=True).values_list("pk", flat=True))
+    assert len(sampled) == 1  # 20 % of four receipts, rounded up
+    assert check.sample_seed and check.sample_seed in check.sample_note
+
+    # The same person cannot approve the result: not the flow, not the page.
+    approve_task = open_task(running, GrantFlow.approve_check)
+    clerk.groups.add(*UserFactory(roles=[roles.APPROVER]).groups.all())
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    client.force_login(clerk)
+    assert client.post(f"/staff/tasks/{approve_task.pk}/", {"action": "approve"}).status_code == 403
+    client.force_login(approver)
+    page = text_of(client.get(f"/staff/tasks/{approve_task.pk}/"))
+    assert "Trainerin" in page  # the sampled receipt is shown to the second person
+    assert client.post(f"/staff/tasks/{approve_task.pk}/", {"action": "approve"}).status_code == 302
+    check.refresh_from_db()
+    running.refresh_from_db()
+    assert check.status == CheckStatus.APPROVED and check.approved_by == approver
+    assert running.status == GrantStatus.RECLAIM
+    assert running.retain_until == date(
+        timezone.localdate().year + 5, timezone.localdate().month, timezone.localdate().day
+    )
+
+    # The hearing: at least 14 days to answer.
+    hear_task = open_task(running, GrantFlow.hear)
+    client.force_login(second_clerk)
+    form = {
+        "amount": "1000,00",
+        "known_on": timezone.localdate().isoformat(),
+        "text": "Die Ausgaben lagen 1.000 EUR unter dem Plan; nach ANBest-P Nr. 2 ermäßigt sich die Zuwendung.",
+        "deadline": (timezone.localdate() + timedelta(days=3)).isoformat(),
+    }
+    assert client.post(f"/staff/tasks/{hear_task.pk}/", form).status_code == 400
+    form["deadline"] = (timezone.localdate() + timedelta(days=21)).isoformat()
+    assert client.post(f"/staff/tasks/{hear_task.pk}/", form).status_code == 302
+    claim = Claim.objects.get(grant=running)
+    assert claim.status == ClaimStatus.HEARING and claim.amount == Decimal("1000.00")
+
+    # The organisation answers in the portal.
+    client.force_login(alice)
+    page = text_of(client.get(f"/applications/{running.application_id}/"))
+    assert "1.000,00" in page
+    url = f"/applications/{running.application_id}/hearing/"
+    assert client.post(url, {"answer": ""}).status_code == 400
+    assert client.post(url, {"answer": "Wir haben sparsam gewirtschaftet; wir zahlen zurück."}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.TO_DECIDE
+
+    # The revocation: proposed by one clerk, refused to the proposer, approved by the approver.
+    decide_task = open_task(running, GrantFlow.decide_revocation)
+    client.force_login(second_clerk)
+    revocation = {
+        "action": "revoke",
+        "scope": "partial",
+        "ground": "recalculation",
+        "revoked_amount": "1000,00",
+        "effective_on": "2026-01-15",
+        "repay_by": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "reasons": "Die zuwendungsfähigen Ausgaben betrugen 2.000 EUR; die Anhörung brachte nichts anderes.",
+        "weighing": "Intendiertes Ermessen: besondere Umstände, die gegen den Widerruf sprechen, sind nicht erkennbar.",
+    }
+    assert client.post(f"/staff/tasks/{decide_task.pk}/", revocation | {"weighing": ""}).status_code == 400
+    assert client.post(f"/staff/tasks/{decide_task.pk}/", revocation).status_code == 302
+    approve_revocation = open_task(running, GrantFlow.approve_revocation)
+    second_clerk.groups.add(*approver.groups.all())
+    second_clerk = type(second_clerk).objects.get(pk=second_clerk.pk)
+    client.force_login(second_clerk)
+    assert client.post(f"/staff/tasks/{approve_revocation.pk}/", {"action": "approve"}).status_code == 403
+    client.force_login(approver)
+    assert client.post(f"/staff/tasks/{approve_revocation.pk}/", {"action": "approve"}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DECIDED and claim.approved_by == approver
+
+    # Repayments: 1,000 EUR first settles the interest, then principal; the rest closes the claim. The base rates
+    # of 2026 are entered as an administrator would when the Bundesbank publishes them.
+    BaseRate.objects.create(valid_from=date(2026, 1, 1), rate=Decimal("1.27"))
+    BaseRate.objects.create(valid_from=date(2026, 7, 1), rate=Decimal("1.27"))
+    repay_task = open_task(running, GrantFlow.await_repayment)
+    client.force_login(payment_officer)
+    today = timezone.localdate()
+    response = client.post(f"/staff/tasks/{repay_task.pk}/", {"received_on": today.isoformat(), "amount": "1000,00"})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DECIDED  # interest from 15 Jan 2026 is still owed
+    page = text_of(client.get(f"/staff/tasks/{repay_task.pk}/"))
+    from grants.claims import claim_position
+
+    owed = claim_position(claim, today)
+    assert owed.remaining_principal > 0  # the payment went to the interest first (§ 367 BGB)
+    rest = owed.remaining_principal + owed.remaining_interest
+    response = client.post(
+        f"/staff/tasks/{repay_task.pk}/", {"received_on": today.isoformat(), "amount": f"{rest:.2f}".replace(".", ",")}
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    running.refresh_from_db()
+    assert claim.status == ClaimStatus.SETTLED
+    assert running.status == GrantStatus.CLOSED
+    client.force_login(alice)
+    page = text_of(client.get(f"/applications/{running.application_id}/"))
+    assert "The grant was closed on" in page or "Die Zuwendung wurde am" in page
