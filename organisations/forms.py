@@ -71,7 +71,7 @@ class BankAccountForm(UserTextFormMixin, forms.Form):
         label=_("BIC"),
         max_length=20,
         required=False,
-        help_text=_("Optional: for most banks we find it from the IBAN."),
+        help_text=_("For most banks we find it from the IBAN."),
         error_messages={"max_length": _("A BIC has 8 or 11 letters and digits, for example COBADEFFXXX.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
