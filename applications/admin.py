@@ -17,6 +17,7 @@ from applications.models import (
     RequiredDocument,
     ReviewCriterion,
 )
+from organisations.banking import compact
 from organisations.models import LegalForm
 from usertext.forms import UserTextFormMixin
 
@@ -75,10 +76,24 @@ def https_urls(field, **kwargs):
 
 
 class AuthorityForm(forms.ModelForm):
+    # Longer than the stored 34 characters: an IBAN may be typed or pasted in groups of four.
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=50,
+        required=False,
+        help_text=_("The account payments are made from. Spaces are allowed."),
+    )
+
     class Meta:
         model = Authority
         fields = "__all__"  # noqa: DJ007 (the admin lays out the fields)
         formfield_callback = https_urls
+
+    def clean_iban(self):
+        return compact(self.cleaned_data["iban"])
+
+    def clean_bic(self):
+        return compact(self.cleaned_data["bic"])
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -106,6 +121,7 @@ class AuthorityAdmin(admin.ModelAdmin):
         (_("Letterhead"), {"fields": ["letterhead", "logo"]}),
         (_("Legal remedy (Rechtsbehelfsbelehrung)"), {"fields": ["remedy_kind", "remedy_body", "remedy_address"]}),
         (_("Payments"), {"fields": ["payment_period"]}),
+        (_("Account payments are made from"), {"fields": ["account_holder", "iban", "bic"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -105,6 +105,19 @@ class Authority(models.Model):
         default=PaymentPeriod.SIX_WEEKS,
         help_text=_("The period of ANBest-P Nr. 1.4 as the authority's ANBest-P set it."),
     )
+    # The account grants are paid from: the debtor in the payment files for the finance office.
+    account_holder = models.CharField(
+        _("account holder"),
+        max_length=70,
+        blank=True,
+        help_text=_("As the bank has it, e.g. 'Landeshauptkasse Bremen'."),
+    )
+    iban = models.CharField(
+        _("IBAN"), max_length=34, blank=True, help_text=_("The account payments are made from. Spaces are allowed.")
+    )
+    bic = models.CharField(
+        _("BIC"), max_length=11, blank=True, help_text=_("Optional: taken from the IBAN where the bank is known.")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -113,6 +126,17 @@ class Authority(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from organisations.banking import bank_details
+
+        if self.iban:
+            details = bank_details(self.iban, self.bic)
+            self.iban, self.bic = details.iban, details.bic
+            if not self.account_holder:
+                raise ValidationError({"account_holder": _("Enter the name of the account holder.")})
+        elif self.bic or self.account_holder:
+            raise ValidationError({"iban": _("Enter the IBAN of the account, or leave the bank details empty.")})
 
     def current_anbest(self, on=None):
         """The ANBest-P version in force on a day (today by default); None if the authority has none yet."""

@@ -8,6 +8,7 @@ from portal.views import privacy_notice
 urlpatterns = [
     path("", include("portal.urls")),
     path("organisation/members/", include("organisations.urls")),
+    path("organisation/", include("organisations.bank_urls")),
     path("programmes/", include("catalogue.urls")),
     path("staff/dashboard/", include("reporting.urls")),
     path("staff/", include("workflow.urls")),

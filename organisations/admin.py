@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Invitation, Membership, Organisation, OrganisationEvent, Topic, User
+from organisations.models import BankAccount, Invitation, Membership, Organisation, OrganisationEvent, Topic, User
 
 
 @admin.register(User)
@@ -24,12 +24,59 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class BankAccountInline(admin.TabularInline):
+    """The current account first, then the ones it replaced. Representatives change it in the portal, where the
+    change is checked against the IBAN rules and recorded in the organisation's history."""
+
+    model = BankAccount
+    extra = 0
+    fields = ["changed_at", "holder", "iban_grouped", "bic", "bank_name", "changed_by_name"]
+    readonly_fields = fields
+    verbose_name_plural = _("bank accounts (newest is current)")
+
+    @admin.display(description=_("IBAN"))
+    def iban_grouped(self, obj):
+        return obj.iban_grouped
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "legal_form", "seat"]
     list_filter = ["legal_form", "seat"]
     search_fields = ["name"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, BankAccountInline]
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(admin.ModelAdmin):
+    """Every account an organisation gave, newest first, for staff: read only."""
+
+    list_display = ["organisation", "holder", "iban_grouped", "bic", "bank_name", "changed_by_name", "changed_at"]
+    search_fields = ["organisation__name", "holder", "iban"]
+    list_select_related = ["organisation"]
+    date_hierarchy = "changed_at"
+
+    @admin.display(description=_("IBAN"), ordering="iban")
+    def iban_grouped(self, obj):
+        return obj.iban_grouped
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.register(Topic)

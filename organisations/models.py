@@ -237,6 +237,7 @@ class OrganisationEventKind(models.TextChoices):
     LETTERS_REVOKED = "letters_revoked", _("no longer authorised to receive decision letters")
     REMOVED = "removed", _("removed")
     LEFT = "left", _("left")
+    BANK_ACCOUNT_CHANGED = "bank_account_changed", _("bank account changed")
 
 
 class OrganisationEvent(models.Model):
@@ -266,3 +267,61 @@ class OrganisationEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.subject_name} ({self.organisation})"
+
+
+class BankAccount(models.Model):
+    """The account the organisation's grants are paid into.
+
+    A change never overwrites: it adds a row, and the newest row is the current account. The older rows are the
+    history (who changed it, when), which the office needs when a payment went to an account that was replaced.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="bank_accounts", verbose_name=_("organisation")
+    )
+    holder = models.CharField(
+        _("account holder"), max_length=70, help_text=_("The name the bank has for the account.")
+    )  # 70: the longest name a SEPA transfer carries
+    iban = models.CharField(_("IBAN"), max_length=34, help_text=_("Without spaces, in capitals."))
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    # As it was, so the history stays readable when the account of the person is deleted.
+    changed_by_name = models.CharField(_("changed by"), max_length=300, blank=True)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        get_latest_by = ["changed_at", "pk"]
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+        indexes = [models.Index(fields=["organisation", "-changed_at"], name="bank_account_history")]
+
+    def __str__(self):
+        return f"{self.holder}: {self.iban_grouped}"
+
+    def clean(self):
+        from organisations.banking import bank_details
+
+        details = bank_details(self.iban, self.bic)
+        self.iban, self.bic = details.iban, details.bic
+        self.bank_name = details.bank_name or self.bank_name
+
+    @property
+    def iban_grouped(self) -> str:
+        from organisations.banking import grouped
+
+        return grouped(self.iban)
+
+    @property
+    def iban_masked(self) -> str:
+        from organisations.banking import masked
+
+        return masked(self.iban)

@@ -2,7 +2,14 @@
 
 from django.db.models import Q, QuerySet
 
-from organisations.models import Invitation, Membership, MembershipRole, Organisation, OrganisationEvent
+from organisations.models import (
+    BankAccount,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationEvent,
+)
 
 ACTING_ORGANISATION_SESSION_KEY = "acting_organisation_id"
 INVITATION_SALT = "organisations.invitation"
@@ -155,3 +162,16 @@ def invitation_path(invitation: Invitation) -> str:
     from django.urls import reverse
 
     return reverse("organisations:invitation", args=[invitation_token(invitation)])
+
+
+def bank_account_current(organisation: Organisation) -> BankAccount | None:
+    """The account grants are paid into now: the newest one given; None before any was given."""
+    return BankAccount.objects.filter(organisation=organisation).order_by("-changed_at", "-pk").first()
+
+
+def bank_account_history(organisation: Organisation, *, viewer, limit: int = 50) -> list[BankAccount]:
+    """Every account given, newest (the current one) first, with who gave it and when: representatives only."""
+    if not is_representative(viewer, organisation):
+        return []
+    accounts = BankAccount.objects.filter(organisation=organisation).order_by("-changed_at", "-pk")
+    return list(accounts[:limit])

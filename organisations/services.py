@@ -14,9 +14,11 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.services import MESSAGE_ID_DOMAIN, notify
+from organisations.banking import bank_details, compact, masked
 from organisations.errors import MembershipError
 from organisations.models import (
     INVITATION_VALIDITY_DAYS,
+    BankAccount,
     Invitation,
     InvitationMail,
     Membership,
@@ -27,6 +29,7 @@ from organisations.models import (
 )
 from organisations.selectors import (
     ACTING_ORGANISATION_SESSION_KEY,
+    bank_account_current,
     email_belongs_to,
     invitation_path,
     is_representative,
@@ -345,6 +348,38 @@ def membership_leave(*, organisation: Organisation, by) -> None:
         )
     membership.delete()
     _record(organisation, OrganisationEventKind.LEFT, by=by, subject=person(by))
+
+
+@transaction.atomic
+def bank_account_set(*, organisation: Organisation, by, holder: str, iban: str, bic: str = "") -> BankAccount:
+    """A representative gives the account grants are paid into. Adds a row (the old ones stay as the history) and
+    records the change in the organisation's history; giving the current account again changes nothing.
+
+    Raises ValidationError with a message per field (`holder`, `iban`, `bic`) for details that cannot be right.
+    """
+    organisation = _locked(organisation)
+    if not is_representative(by, organisation):
+        raise PermissionDenied(_("Only a representative of the organisation may change its bank account."))
+    holder = " ".join(holder.split())
+    details = bank_details(compact(iban), compact(bic))
+    current = bank_account_current(organisation)
+    if current is not None and (current.holder, current.iban, current.bic) == (holder, details.iban, details.bic):
+        return current
+    account = BankAccount(
+        organisation=organisation,
+        holder=holder,
+        iban=details.iban,
+        bic=details.bic,
+        bank_name=details.bank_name,
+        changed_by=by,
+        changed_by_name=person(by),
+        changed_at=timezone.now(),
+    )
+    account.full_clean()
+    account.save()
+    # The history names the account only by its last digits; the full IBAN is on the bank account page.
+    _record(organisation, OrganisationEventKind.BANK_ACCOUNT_CHANGED, by=by, subject=masked(account.iban))
+    return account
 
 
 # The invitation's e-mail: the invitation row is its own outbox (the address may have no account yet, so the

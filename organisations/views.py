@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,10 +9,12 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from organisations.errors import MembershipError
-from organisations.forms import InvitationForm, RoleForm
+from organisations.forms import BankAccountForm, InvitationForm, RoleForm
 from organisations.models import MembershipRole
 from organisations.selectors import (
     acting_organisation,
+    bank_account_current,
+    bank_account_history,
     invitation_from_token,
     invitations_in_organisations_of,
     is_representative,
@@ -21,9 +23,11 @@ from organisations.selectors import (
     memberships_in_organisations_of,
     open_invitations,
     organisation_history,
+    organisations_for_user,
 )
 from organisations.services import (
     acting_organisation_choose,
+    bank_account_set,
     invitation_accept,
     invitation_refusal,
     invitation_revoke,
@@ -266,3 +270,49 @@ def invitation(request, token):
             acting_organisation_choose(request=request, organisation_id=invitation.organisation_id)
         return _problem(request, refusal.code, refusal.message, invitation)
     return render(request, "organisations/invitation.html", {"invitation": invitation})
+
+
+@login_required
+def bank_account(request, pk):
+    """The account grants are paid into: representatives see it in full with its history and change it; members
+    see which account it is (the last digits); anyone outside the organisation finds no such page."""
+    organisation = organisations_for_user(request.user).filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    if organisation != acting_organisation(request):
+        acting_organisation_choose(request=request, organisation_id=organisation.pk)
+    may_change = is_representative(request.user, organisation)
+    current = bank_account_current(organisation)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied(_("Only a representative of the organisation may change its bank account."))
+        form = BankAccountForm(request.POST)
+        if form.is_valid():
+            try:
+                bank_account_set(organisation=organisation, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(
+                    request, _("The bank account was saved. Grants are paid into this account from now on.")
+                )
+                return redirect("bank_accounts:bank_account", pk=organisation.pk)
+    else:
+        initial = {"holder": organisation.name[:70]}
+        if current is not None:
+            initial = {"holder": current.holder, "iban": current.iban_grouped, "bic": current.bic}
+        form = BankAccountForm(initial=initial)
+    return render(
+        request,
+        "organisations/bank_account.html",
+        {
+            "organisation": organisation,
+            "current": current,
+            "history": bank_account_history(organisation, viewer=request.user),
+            "may_change": may_change,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
