@@ -244,6 +244,10 @@ class PaymentRequest(models.Model):
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     note = models.TextField(_("note from the office"), blank=True)
+    # The organisation's account on the day of release, as the payment order carries it.
+    payee_holder = models.CharField(_("account holder"), max_length=70, blank=True)
+    payee_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    payee_bic = models.CharField(_("BIC"), max_length=11, blank=True)
 
     class Meta:
         ordering = ["grant", "number"]
@@ -260,11 +264,19 @@ class PaymentRequest(models.Model):
                 condition=Q(released_by__isnull=True) | Q(certified_by__isnull=False),
                 name="payment_certified_before_release",
             ),
+            models.CheckConstraint(
+                condition=Q(released_by__isnull=True) | ~Q(payee_iban=""), name="payment_released_to_an_account"
+            ),
         ]
         indexes = [models.Index(fields=["status"], name="payment_request_status")]
 
     def __str__(self):
         return f"{self.grant.application} #{self.number}: {self.amount} EUR"
+
+    @property
+    def end_to_end_id(self) -> str:
+        """The reference on the organisation's bank statement and in the finance office's files."""
+        return f"{self.grant.application.reference}-{self.number}"
 
 
 class ProofKind(models.TextChoices):

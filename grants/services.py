@@ -28,7 +28,7 @@ from grants.models import (
     PlanVersion,
 )
 from grants.selectors import claimed
-from organisations.selectors import is_representative
+from organisations.selectors import bank_account_current, is_representative
 
 
 def _day(value: date) -> str:
@@ -270,6 +270,10 @@ def payment_request_submit(
             % {"period": _payment_period_text(grant), "needed": _day(needed_on), "earliest": _day(earliest)},
             field="needed_on",
         )
+    if bank_account_current(grant.organisation) is None:
+        raise ApplicationError(
+            _("Give the organisation's bank account first (on the organisation's page); the money is paid into it.")
+        )
     left = grant.amount - claimed(grant)
     if amount > left:
         raise ApplicationError(
@@ -328,8 +332,14 @@ def payment_release(*, payment: PaymentRequest, by) -> PaymentRequest:
         raise ApplicationError(_("Only a payment certified as factually correct can be released."))
     grant = _locked(payment.grant)  # the grant's lock also orders this against an appeal or a revocation
     _require_running(grant)
+    account = bank_account_current(grant.organisation)
+    if account is None:
+        raise ApplicationError(
+            _("The organisation has not given a bank account yet; it must do so before the money can be released.")
+        )
     payment.status, payment.released_by, payment.released_at = PaymentStatus.RELEASED, by, timezone.now()
-    payment.save(update_fields=["status", "released_by", "released_at"])
+    payment.payee_holder, payment.payee_iban, payment.payee_bic = account.holder, account.iban, account.bic
+    payment.save(update_fields=["status", "released_by", "released_at", "payee_holder", "payee_iban", "payee_bic"])
     event_record(grant.application, EventKind.PAYMENT_RELEASED, by, f"{format_money(payment.amount)} EUR")
     return payment
 

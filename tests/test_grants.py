@@ -304,3 +304,55 @@ def test_the_dashboard_page_has_the_money_block(client, running, alice, programm
     page = page_text(client.get("/staff/dashboard/"))
     assert german("Money after the decision") in page
     assert "300,00 EUR" in page
+
+
+def released_payment(grant, alice, clerk, payment_officer, amount="1000.00"):
+    payment = request_money(grant, alice, amount)
+    payment_certify(payment=payment, by=clerk)
+    return payment_release(payment=payment, by=payment_officer)
+
+
+def test_money_is_requested_only_into_a_bank_account(granted, alice):
+    letter = deliver(granted, alice)
+    grant_make_final(grant=granted, today=final_from(letter.delivered_at))
+    with pytest.raises(ApplicationError) as refused:
+        request_money(granted, alice)
+    assert "bank account" in refused.value.message
+
+
+def test_the_payment_officer_downloads_the_order_and_records_the_payment(
+    client, running, alice, clerk, payment_officer
+):
+    import xmlschema
+
+    authority = running.programme.authority
+    authority.iban, authority.bic, authority.account_holder = "DE02120300000000202051", "", "Freie Hansestadt Bremen"
+    authority.save()
+    payment = released_payment(running, alice, clerk, payment_officer)
+    assert payment.payee_iban == "DE89370400440532013000"
+    client.force_login(payment_officer)
+    page = page_text(client.get("/staff/payments/"))
+    assert payment.end_to_end_id in page and "1.000,00 EUR" in page
+    day = timezone.localdate()
+    response = client.get(f"/staff/payments/{authority.pk}/order.xml?date={day.isoformat()}")
+    assert response.status_code == 200
+    xmlschema.XMLSchema(str(schema_path())).validate(response.content.decode())
+    assert b'<InstdAmt Ccy="EUR">1000.00</InstdAmt>' in response.content
+    csv_text = client.get(f"/staff/payments/{authority.pk}/order.csv?date={day.isoformat()}").content.decode(
+        "utf-8-sig"
+    )
+    assert "1000,00" in csv_text and payment.end_to_end_id in csv_text
+    response = client.post("/staff/payments/", {"paid_on": day.isoformat(), "payments": [payment.pk]})
+    assert response.status_code == 302
+    payment.refresh_from_db()
+    assert (payment.status, payment.paid_on) == (PaymentStatus.PAID, day)
+    client.force_login(clerk)
+    assert client.get("/staff/payments/").status_code == 403
+
+
+def schema_path():
+    from pathlib import Path
+
+    import sepaxml
+
+    return Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"

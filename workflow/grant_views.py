@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -342,3 +343,91 @@ def issue_letter(grant, kind, **objects):
     except ImportError:
         return None
     return grant_letter_issue(grant=grant, kind=kind, context=letter_context_for(grant, kind, **objects))
+
+
+class PaymentOrdersView(LoginRequiredMixin, View):
+    """The payment officers' list of released payments, by issuing authority: download the order files, then
+    record the day the finance office paid them."""
+
+    def _released(self, request):
+        from grants.models import PaymentStatus
+        from grants.selectors import payments_for_staff
+
+        if not request.user.has_perm("grants.release_payment"):
+            raise PermissionDenied(_("Only payment officers see the payment orders."))
+        return (
+            payments_for_staff(request.user)
+            .filter(status=PaymentStatus.RELEASED)
+            .select_related("grant__application", "grant__programme__authority", "grant__organisation")
+            .order_by("grant__programme__authority", "released_at")
+        )
+
+    def _page(self, request, form=None, status=200):
+        from itertools import groupby
+
+        from workflow.forms import PaidForm
+
+        released = list(self._released(request))
+        groups = [
+            {"authority": authority, "payments": list(rows)}
+            for authority, rows in groupby(released, key=lambda p: p.grant.programme.authority)
+        ]
+        context = {"groups": groups, "form": form or PaidForm(payments=released), "today": timezone_today()}
+        return render(request, "workflow/payment_orders.html", context, status=status)
+
+    def get(self, request):
+        return self._page(request)
+
+    def post(self, request):
+        from grants.services import payments_mark_paid
+        from workflow.forms import PaidForm
+
+        released = list(self._released(request))
+        form = PaidForm(request.POST, payments=released)
+        if form.is_valid():
+            chosen = [p for p in released if p.pk in form.cleaned_data["payments"]]
+            try:
+                count = payments_mark_paid(payments=chosen, by=request.user, paid_on=form.cleaned_data["paid_on"])
+            except ApplicationError as error:
+                field = getattr(error, "field", None)
+                form.add_error(field if field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("%(count)s payments were recorded as paid.") % {"count": count})
+                return redirect("workflow:payment_orders")
+        return self._page(request, form, status=400)
+
+
+class PaymentOrderFileView(PaymentOrdersView):
+    """GET: the order file (pain.001 or CSV) of an authority's released payments, for a day of execution."""
+
+    def get(self, request, authority_pk, fmt):
+        from datetime import date
+
+        from django.http import HttpResponse
+
+        from grants.payment_orders import payment_order
+
+        payments = [p for p in self._released(request) if p.grant.programme.authority_id == authority_pk]
+        if not payments:
+            raise Http404
+        try:
+            execution = date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            execution = timezone_today()
+        try:
+            content = payment_order(
+                authority=payments[0].grant.programme.authority, payments=payments, execution_date=execution, fmt=fmt
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("workflow:payment_orders")
+        kind, suffix = ("text/csv; charset=utf-8", "csv") if fmt == "csv" else ("application/xml", "xml")
+        response = HttpResponse(content, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="zahlungen-{execution:%Y-%m-%d}.{suffix}"'
+        return response
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

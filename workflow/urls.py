@@ -10,6 +10,12 @@ urlpatterns = [
     path("<str:which>/export.<str:fmt>", views.WorklistExportView.as_view(), name="export"),
     path("queue/take/", views.BatchTakeView.as_view(), name="batch_take"),
     path("assign-reviewers/", views.BatchReviewersView.as_view(), name="batch_reviewers"),
+    path("payments/", grant_views.PaymentOrdersView.as_view(), name="payment_orders"),
+    path(
+        "payments/<int:authority_pk>/order.<str:fmt>",
+        grant_views.PaymentOrderFileView.as_view(),
+        name="payment_order_file",
+    ),
     path("tasks/<int:task_id>/", views.TaskView.as_view(), name="task"),
     path("applications/<int:pk>/", views.ApplicationView.as_view(), name="application"),
     path("documents/<int:pk>/", views.DocumentView.as_view(), name="document"),

@@ -18,6 +18,8 @@ from tests.support.process import approve, propose, through_review
 from workflow.grant_services import grant_make_final
 from workflow.services import application_submit_and_start
 
+IBAN = "DE89370400440532013000"
+
 
 @pytest.fixture
 def payment_officer(db):
@@ -50,7 +52,10 @@ def deliver(grant, user):
 
 @pytest.fixture
 def running(granted, alice):
-    """The grant after the letter was delivered and the appeal period ran out."""
+    """The grant after the letter was delivered and the appeal period ran out; the organisation gave its account."""
+    from organisations.services import bank_account_set
+
+    bank_account_set(organisation=granted.organisation, by=alice, holder="Elternverein Bremen e.V.", iban=IBAN)
     letter = deliver(granted, alice)
     assert grant_make_final(grant=granted, today=final_from(letter.delivered_at))
     granted.refresh_from_db()
