@@ -30,6 +30,9 @@ ROLE_PERMISSIONS = {
         "change_offer",
         "view_offer",
         "reporting.view_dashboard",
+        "grants.view_baserate",
+        "grants.add_baserate",
+        "grants.change_baserate",
     ],
 }
 APP_LABELS = ("applications", "catalogue")

@@ -104,6 +104,15 @@ def _selected(request):
     return form, (form.selection() if form.is_valid() else None)
 
 
+def _base_rate_missing_from():
+    """The day from which the base rate table lacks a published rate (interest on claims needs it), or None."""
+    from django.utils import timezone
+
+    from grants.interest import base_rate_missing_from, base_rates
+
+    return base_rate_missing_from(base_rates(), timezone.localdate())
+
+
 class DashboardView(DashboardAccess, View):
     def get(self, request):
         from notifications.selectors import undelivered_count
@@ -112,6 +121,7 @@ class DashboardView(DashboardAccess, View):
         context = {"form": form, "query": request.GET.urlencode()}
         if request.user.has_perm("notifications.change_notification"):
             context["undelivered"] = undelivered_count()
+        context["base_rate_missing_from"] = _base_rate_missing_from()
         if selection is None:
             return render(request, "reporting/dashboard.html", context, status=400)
         context["figures"] = blocks(metrics.figures(selection))

@@ -356,3 +356,17 @@ def schema_path():
     import sepaxml
 
     return Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
+
+
+def test_the_dashboard_warns_when_a_published_base_rate_is_not_entered(client, programme_admin, time_machine):
+    from grants.models import BaseRate
+
+    time_machine.move_to("2026-12-04 10:00 +01:00")
+    client.force_login(programme_admin)
+    page = page_text(client.get("/staff/dashboard/"))
+    assert "admin/grants/baserate/add/" in page  # the warning links to where the rate is entered
+    assert "01.01.2026" in page  # the seeded table ends with the rate of 1 July 2025
+    BaseRate.objects.create(valid_from="2026-01-01", rate=Decimal("1.27"))
+    BaseRate.objects.create(valid_from="2026-07-01", rate=Decimal("1.27"))
+    page = page_text(client.get("/staff/dashboard/"))
+    assert "admin/grants/baserate/add/" not in page
