@@ -232,6 +232,8 @@ def _require_running(grant: Grant) -> None:
         if grant.waiver_allowed:
             message += " " + _("You can waive the appeal to make it final earlier.")
         raise ApplicationError(message)
+    if grant.status == GrantStatus.RECLAIM:
+        raise ApplicationError(_("Money of this grant is being reclaimed; no payment is made meanwhile."))
     if grant.status == GrantStatus.CLOSED:
         raise ApplicationError(_("The grant is closed."))
 

@@ -1,0 +1,98 @@
+"""Races on the grant's money, on PostgreSQL: two requests at once never claim more than the grant, and a release
+racing the start of a reclaim ends in one consistent state."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from applications.errors import ApplicationError
+from grants.models import Claim, GrantStatus, PaymentStatus
+from grants.selectors import claimed
+from grants.services import payment_certify, payment_release
+from workflow.grant_services import payment_request_and_start
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs this)"),
+]
+
+
+def run_at_once(*calls):
+    """Run the calls in threads that start together; each returns "done" or the refusal's message."""
+    start = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            start.wait()
+            call()
+            outcomes[index] = "done"
+        except ApplicationError as error:
+            outcomes[index] = str(error.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_two_requests_at_once_never_claim_more_than_the_grant(running, alice):
+    needed = max(timezone.localdate(), running.period_start) + timedelta(days=3)
+
+    def request(amount):
+        return lambda: payment_request_and_start(
+            grant=running, by=alice, amount=Decimal(amount), purpose="Miete", needed_on=needed
+        )
+
+    for _ in range(3):  # three rounds: each time both ask for more than half of what is left
+        left = running.amount - claimed(running)
+        if left < Decimal("2.00"):
+            break
+        share = (left / 2 + Decimal("0.50")).quantize(Decimal("0.01"))
+        outcomes = run_at_once(request(share), request(share))
+        assert outcomes.count("done") == 1, outcomes
+        assert claimed(running) <= running.amount
+    assert claimed(running) <= running.amount
+
+
+def test_a_release_racing_the_start_of_a_reclaim_ends_consistently(running, alice, clerk, payment_officer):
+    from grants.claims import claim_hearing
+
+    payment = payment_request_and_start(
+        grant=running,
+        by=alice,
+        amount=Decimal("1000.00"),
+        purpose="Honorare",
+        needed_on=max(timezone.localdate(), running.period_start) + timedelta(days=3),
+    )
+    payment_certify(payment=payment, by=clerk)
+    second_clerk = type(clerk).objects.create_user(email="carl@example.org", password="x")
+    second_clerk.groups.add(*clerk.groups.all())
+    outcomes = run_at_once(
+        lambda: payment_release(payment=payment, by=payment_officer),
+        lambda: claim_hearing(
+            grant=running,
+            by=second_clerk,
+            amount=Decimal("500.00"),
+            known_on=timezone.localdate(),
+            text="Die Mittel wurden nicht zweckentsprechend verwendet.",
+            deadline=timezone.localdate() + timedelta(days=21),
+        ),
+    )
+    payment.refresh_from_db()
+    running.refresh_from_db()
+    claim = Claim.objects.filter(grant=running).first()
+    assert claim is not None and running.status == GrantStatus.RECLAIM  # the hearing never waits for a payment
+    if payment.status == PaymentStatus.RELEASED:
+        assert outcomes[0] == "done" and payment.released_at < claim.hearing_sent_at  # released first, then heard
+    else:
+        assert payment.status == PaymentStatus.CERTIFIED
+        assert "reclaimed" in outcomes[0]
