@@ -76,6 +76,23 @@ def recalculation_for(proof: ProofOfUse) -> Recalculation:
     )
 
 
+def late_use(proof: ProofOfUse, on: date | None = None):
+    """Interest on money paid out but not spent within the payment period (§ 49a(4) VwVfG), matching the
+    receipts' dates to the payments first in, first out; None when the base rate table lacks a rate needed."""
+    from grants.interest import BaseRateMissing, UsePeriod, base_rates, late_use_interest
+
+    grant = proof.grant
+    payments = list(grant.payment_requests.filter(status=PaymentStatus.PAID).values_list("paid_on", "amount"))
+    if not payments:
+        return None
+    period = UsePeriod(weeks=grant.payment_period_weeks or 0, months=grant.payment_period_months or 0)
+    spending = list(proof.receipts.values_list("date", "amount"))
+    try:
+        return late_use_interest(payments, spending, period, on or timezone.localdate(), base_rates())
+    except BaseRateMissing:
+        return None
+
+
 def sample_seed(proof: ProofOfUse, version: int) -> str:
     return f"grant-{proof.grant_id}-proof-{proof.pk}-check-{version}"
 
@@ -122,6 +139,7 @@ def proof_check_propose(*, proof: ProofOfUse, by, checks: dict[str, bool], memo:
         "to_reclaim": CheckResult.TO_RECLAIM,
     }[recalculation.status]
     balance = -recalculation.balance if result == CheckResult.TO_RECLAIM else recalculation.balance
+    held_too_long = late_use(proof)
     check = ProofCheck.objects.create(
         proof=proof,
         version=version,
@@ -133,6 +151,7 @@ def proof_check_propose(*, proof: ProofOfUse, by, checks: dict[str, bool], memo:
         balance=balance,
         result=result,
         explanation="\n".join(recalculation.explanation),
+        late_use_interest=held_too_long.total if held_too_long else ZERO,
         checked_by=by,
         **{name: bool(checks.get(name)) for name, _label in PROOF_CHECKS},
     )

@@ -19,9 +19,16 @@ LABELS = {
 }
 
 
-def progress(application) -> list[dict]:
-    milestones = FundingFlow.instance.milestones()
-    process = FundingProcess.objects.filter(application=application).first()
+# After an approval the bar goes on through the grant's own process.
+GRANT_LABELS = {
+    "become_final": _("Decision final"),
+    "submit_proof": _("Proof of use submitted"),
+    "approve_check": _("Proof of use checked"),
+    "close": _("Grant closed"),
+}
+
+
+def _states(process) -> tuple[set, set]:
     done, current = set(), set()
     if process is not None:
         for task in Task.objects.filter(process=process).only("flow_task", "status"):
@@ -29,12 +36,32 @@ def progress(application) -> list[dict]:
                 done.add(task.flow_task.name)
             elif task.status in (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED):
                 current.add(task.flow_task.name)
-    steps = []
-    for node in milestones:
-        state = "done" if node.name in done else "current" if node.name in current else "todo"
-        steps.append({"name": node.name, "label": LABELS[node.name], "state": state})
+    return done, current
+
+
+def _steps(nodes, labels, done, current) -> list[dict]:
+    return [
+        {
+            "name": node.name,
+            "label": labels[node.name],
+            "state": "done" if node.name in done else "current" if node.name in current else "todo",
+        }
+        for node in nodes
+    ]
+
+
+def progress(application) -> list[dict]:
+    from workflow.flows.grant import GrantFlow
+    from workflow.models import GrantProcess
+
+    process = FundingProcess.objects.filter(application=application).first()
+    steps = _steps(FundingFlow.instance.milestones(), LABELS, *_states(process))
     if process is not None and process.status == "CANCELED":
         for step in steps:
             if step["state"] != "done":
                 step["state"] = "stopped"
+    grant_process = GrantProcess.objects.filter(grant__application=application).first()
+    if grant_process is not None:
+        milestones = [getattr(GrantFlow.instance, name) for name in GRANT_LABELS]
+        steps += _steps(milestones, GRANT_LABELS, *_states(grant_process))
     return steps

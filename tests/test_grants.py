@@ -370,3 +370,17 @@ def test_the_dashboard_warns_when_a_published_base_rate_is_not_entered(client, p
     BaseRate.objects.create(valid_from="2026-07-01", rate=Decimal("1.27"))
     page = page_text(client.get("/staff/dashboard/"))
     assert "admin/grants/baserate/add/" not in page
+
+
+def test_the_progress_bar_goes_on_through_the_grant(client, running, alice):
+    client.force_login(alice)
+    response = client.get(f"/applications/{running.application_id}/")
+    steps = [(step["name"], step["state"]) for step in response.context["progress"]]
+    assert steps[-4:] == [
+        ("become_final", "done"),
+        ("submit_proof", "current"),
+        ("approve_check", "todo"),
+        ("close", "todo"),
+    ]
+    what = str(response.context["next"]["what"])
+    assert what == str(gettext("Request the money shortly before you need it, and prove its use after the project."))

@@ -99,6 +99,9 @@ def submitted_proof(grant, by, actual="2000.00"):
 def test_an_overpayment_is_reclaimed_after_a_hearing_by_two_people_and_repaid_with_interest(
     client, running, alice, clerk, second_clerk, approver, payment_officer
 ):
+    # The base rates of 2026, entered as an administrator does when the Bundesbank publishes them.
+    BaseRate.objects.create(valid_from=date(2026, 1, 1), rate=Decimal("1.27"))
+    BaseRate.objects.create(valid_from=date(2026, 7, 1), rate=Decimal("1.27"))
     paid_in_full(running, alice, on=date(2026, 1, 15))
     proof = submitted_proof(running, alice)
 
@@ -123,6 +126,9 @@ def test_an_overpayment_is_reclaimed_after_a_hearing_by_two_people_and_repaid_wi
         Decimal("1500.00"),
         Decimal("-1000.00"),
     )
+    # All 2,500 EUR were paid on 15 Jan 2026 and none is spent by today (the receipts lie after today): the
+    # money was held longer than the six weeks allowed, so § 49a(4) interest is shown.
+    assert check.late_use_interest > 0
     sampled = set(proof.receipts.filter(in_sample=True).values_list("pk", flat=True))
     assert len(sampled) == 1  # 20 % of four receipts, rounded up
     assert check.sample_seed and check.sample_seed in check.sample_note
@@ -195,10 +201,7 @@ def test_an_overpayment_is_reclaimed_after_a_hearing_by_two_people_and_repaid_wi
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DECIDED and claim.approved_by == approver
 
-    # Repayments: 1,000 EUR first settles the interest, then principal; the rest closes the claim. The base rates
-    # of 2026 are entered as an administrator would when the Bundesbank publishes them.
-    BaseRate.objects.create(valid_from=date(2026, 1, 1), rate=Decimal("1.27"))
-    BaseRate.objects.create(valid_from=date(2026, 7, 1), rate=Decimal("1.27"))
+    # Repayments: 1,000 EUR first settles the interest, then principal; the rest closes the claim.
     repay_task = open_task(running, GrantFlow.await_repayment)
     client.force_login(payment_officer)
     today = timezone.localdate()

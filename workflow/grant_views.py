@@ -138,12 +138,13 @@ class CheckProofView(_GrantTaskView):
     success_message = gettext_lazy("The check was recorded.")
 
     def context(self, task, form):
-        from grants.checks import recalculation_for
+        from grants.checks import late_use, recalculation_for
 
         context = super().context(task, form)
         proof = context["proof"]
         context["recalculation"] = recalculation_for(proof) if proof else None
         context["receipts"] = proof.receipts.select_related("plan_line") if proof else []
+        context["late_use"] = late_use(proof) if proof else None
         return context
 
     def complete(self, process, form):
