@@ -333,3 +333,7 @@ if not 1 <= NOTIFICATION_RETRY_FIRST_SECONDS <= NOTIFICATION_RETRY_MAX_SECONDS:
         f"(now {NOTIFICATION_RETRY_FIRST_SECONDS} and {NOTIFICATION_RETRY_MAX_SECONDS})."
     )
 OPERATOR_EMAILS = env_list("OPERATOR_EMAILS")
+
+# For the reliability tests only: seconds a worker waits in the middle of rendering a decision letter, so a test
+# can kill the worker or cut the database while a letter is half made. 0 (the default) never waits.
+TEST_LETTER_RENDER_DELAY_SECONDS = env_int("TEST_LETTER_RENDER_DELAY_SECONDS", 0)
