@@ -236,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 25},  # a refresh that waited longer is dropped; the next one comes anyway
     },
     "sweep-invitation-mail": {"task": "organisations.tasks.sweep_invitation_mail", "schedule": 30.0},
+    "alert-undelivered-invitations": {
+        "task": "organisations.tasks.alert_operators_about_invitations",
+        "schedule": 300.0,
+    },
     "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 30.0},
     "check-letter-files": {
         "task": "workflow.tasks.report_letter_files_without_rows",

@@ -155,3 +155,12 @@ def invitation_path(invitation: Invitation) -> str:
     from django.urls import reverse
 
     return reverse("organisations:invitation", args=[invitation_token(invitation)])
+
+
+def undelivered_invitation_count() -> int:
+    """Open invitations whose e-mail failed for good (the whole retry window); administrators resend them."""
+    from organisations.models import Invitation, InvitationMail
+
+    return Invitation.objects.filter(
+        mail_status=InvitationMail.FAILED, accepted_at__isnull=True, revoked_at__isnull=True
+    ).count()

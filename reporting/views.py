@@ -111,6 +111,10 @@ class DashboardView(DashboardAccess, View):
         context = {"form": form, "query": request.GET.urlencode()}
         if request.user.has_perm("notifications.change_notification"):
             context["undelivered"] = undelivered_count()
+        if request.user.has_perm("organisations.change_invitation"):
+            from organisations.selectors import undelivered_invitation_count
+
+            context["undelivered_invitations"] = undelivered_invitation_count()
         if selection is None:
             return render(request, "reporting/dashboard.html", context, status=400)
         context["figures"] = blocks(metrics.figures(selection))
