@@ -8,6 +8,7 @@ static files and data: URIs (the authority's logo is embedded as one).
 """
 
 import base64
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -355,5 +356,7 @@ def render_decision_letter(decision: Decision) -> bytes:
     import weasyprint
 
     html = render_letter_html(decision)
+    if settings.TEST_LETTER_RENDER_DELAY_SECONDS:  # off unless a reliability test sets it
+        time.sleep(settings.TEST_LETTER_RENDER_DELAY_SECONDS)
     document = weasyprint.HTML(string=html, base_url=settings.STATIC_URL, url_fetcher=static_only_url_fetcher())
     return document.write_pdf(font_config=_font_config(), pdf_variant="pdf/ua-1")

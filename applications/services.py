@@ -797,7 +797,12 @@ def decision_letter_create(*, decision: Decision) -> DecisionLetter:
     storage = letter.file.storage
     if storage.exists(path):
         storage.delete(path)  # left by an attempt that failed before its row was written, or a parallel one
-    letter.file.name = storage.save(path, ContentFile(pdf))
+    stored = storage.save(path, ContentFile(pdf))
+    if stored != path:
+        # A parallel attempt (a retry and the stalled-step sweep's copy of the task) stored the same version in
+        # between, so the storage chose another name: keep the one path, leave no second file behind.
+        storage.delete(stored)
+    letter.file.name = path
     try:
         with transaction.atomic():
             letter.save()

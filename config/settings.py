@@ -236,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 25},  # a refresh that waited longer is dropped; the next one comes anyway
     },
     "sweep-invitation-mail": {"task": "organisations.tasks.sweep_invitation_mail", "schedule": 30.0},
+    "alert-undelivered-invitations": {
+        "task": "organisations.tasks.alert_operators_about_invitations",
+        "schedule": 300.0,
+    },
     "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 30.0},
     "check-letter-files": {
         "task": "workflow.tasks.report_letter_files_without_rows",
@@ -334,3 +338,7 @@ if not 1 <= NOTIFICATION_RETRY_FIRST_SECONDS <= NOTIFICATION_RETRY_MAX_SECONDS:
         f"(now {NOTIFICATION_RETRY_FIRST_SECONDS} and {NOTIFICATION_RETRY_MAX_SECONDS})."
     )
 OPERATOR_EMAILS = env_list("OPERATOR_EMAILS")
+
+# For the reliability tests only: seconds a worker waits in the middle of rendering a decision letter, so a test
+# can kill the worker or cut the database while a letter is half made. 0 (the default) never waits.
+TEST_LETTER_RENDER_DELAY_SECONDS = env_int("TEST_LETTER_RENDER_DELAY_SECONDS", 0)

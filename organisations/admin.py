@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from organisations.models import BankAccount, Invitation, Membership, Organisation, OrganisationEvent, Topic, User
+from organisations.services import invitation_mails_resend
 
 
 @admin.register(User)
@@ -103,8 +105,12 @@ class OrganisationEventAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "role", "created", "expires", "accepted_at", "revoked_at", "mail_status"]
+    list_display = [
+        "email", "organisation", "role", "created", "expires", "accepted_at", "revoked_at", "mail_status",
+        "mail_attempts", "mail_next_attempt_at",
+    ]  # fmt: skip
     list_filter = ["role", "mail_status"]
+    actions = ["resend_mail"]
     search_fields = ["email", "organisation__name"]
     # The secret of the link stays out of sight, even for staff.
     readonly_fields = [f.name for f in Invitation._meta.fields if f.name not in ("id", "secret")]
@@ -112,3 +118,17 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Resend the selected failed invitation e-mails"), permissions=["change"])
+    def resend_mail(self, request, queryset):
+        count = invitation_mails_resend(ids=queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s invitation e-mail is being sent again.",
+                "%(count)s invitation e-mails are being sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -198,9 +198,20 @@ class Invitation(models.Model):
     mail_status = models.CharField(
         _("e-mail"), max_length=10, choices=InvitationMail.choices, default=InvitationMail.PENDING
     )
-    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    mail_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     mail_claimed_at = models.DateTimeField(null=True, blank=True)
-    mail_sent_at = models.DateTimeField(null=True, blank=True)
+    mail_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    # The e-mail's retry schedule, kept on the row like a notification's (see notifications.services).
+    mail_next_attempt_at = models.DateTimeField(
+        _("next e-mail attempt at"), null=True, blank=True, help_text=_("After a failed attempt: when to try again.")
+    )
+    mail_retry_until = models.DateTimeField(
+        _("e-mail retried until"),
+        null=True,
+        blank=True,
+        help_text=_("Set at the first failure: the end of the retry window."),
+    )
+    mail_alerted_at = models.DateTimeField(_("operators told at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]

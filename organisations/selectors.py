@@ -175,3 +175,12 @@ def bank_account_history(organisation: Organisation, *, viewer, limit: int = 50)
         return []
     accounts = BankAccount.objects.filter(organisation=organisation).order_by("-changed_at", "-pk")
     return list(accounts[:limit])
+
+
+def undelivered_invitation_count() -> int:
+    """Open invitations whose e-mail failed for good (the whole retry window); administrators resend them."""
+    from organisations.models import Invitation, InvitationMail
+
+    return Invitation.objects.filter(
+        mail_status=InvitationMail.FAILED, accepted_at__isnull=True, revoked_at__isnull=True
+    ).count()

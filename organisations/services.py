@@ -1,3 +1,4 @@
+import logging
 import secrets
 from datetime import timedelta
 
@@ -13,7 +14,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.services import MESSAGE_ID_DOMAIN, notify
+from notifications import mail
+from notifications.services import MESSAGE_ID_DOMAIN, notify, retry_delay
 from organisations.banking import bank_details, compact, masked
 from organisations.errors import MembershipError
 from organisations.models import (
@@ -96,7 +98,6 @@ def organisation_profile_update(*, organisation: Organisation, by, listed: bool,
 # once cannot, for example, demote each other and leave the organisation without one.
 
 INVITATIONS_PER_HOUR = 30
-MAX_MAIL_ATTEMPTS = 10
 
 
 def _locked(organisation: Organisation) -> Organisation:
@@ -179,6 +180,7 @@ def invitation_send(*, organisation: Organisation, by, email: str, role: str, la
     invitation.mail_status = InvitationMail.PENDING
     invitation.mail_attempts = 0
     invitation.mail_claimed_at = invitation.mail_sent_at = None
+    invitation.mail_next_attempt_at = invitation.mail_retry_until = invitation.mail_alerted_at = None
     invitation.save()
     _record(organisation, OrganisationEventKind.INVITED, by=by, subject=email, role=role)
     _dispatch_invitation_mail(invitation.pk)
@@ -383,13 +385,23 @@ def bank_account_set(*, organisation: Organisation, by, holder: str, iban: str, 
 
 
 # The invitation's e-mail: the invitation row is its own outbox (the address may have no account yet, so the
-# notifications outbox, which writes to a user, cannot hold it). Same rules: claim with a conditional UPDATE,
-# retry on transient errors, and a sweep for rows whose message was lost.
+# notifications outbox, which writes to a user, cannot hold it). Same rules: claim with a conditional UPDATE, a
+# failed attempt records the next one on the row (1, 2, 4, … minutes, at most an hour apart, for
+# NOTIFICATION_RETRY_WINDOW_HOURS), a sweep hands due rows over again, and the operators hear of a failure.
+
+logger = logging.getLogger(__name__)
+
+
+def _mail_due(now) -> Q:
+    return Q(mail_next_attempt_at__isnull=True) | Q(mail_next_attempt_at__lte=now)
 
 
 def invitation_mail_claim(*, invitation_id: int) -> Invitation | None:
-    claimed = Invitation.objects.filter(pk=invitation_id, mail_status=InvitationMail.PENDING).update(
-        mail_status=InvitationMail.SENDING, mail_claimed_at=timezone.now()
+    """Claim a pending invitation e-mail that is due; None when it is not (sent, being sent, or waiting for its
+    next attempt), so a repeated task sends nothing twice and an early copy does not shorten the backoff."""
+    now = timezone.now()
+    claimed = Invitation.objects.filter(_mail_due(now), pk=invitation_id, mail_status=InvitationMail.PENDING).update(
+        mail_status=InvitationMail.SENDING, mail_claimed_at=now
     )
     if not claimed:
         return None
@@ -422,33 +434,59 @@ def invitation_mail_render(invitation: Invitation) -> EmailMultiAlternatives:
 
 
 def invitation_mail_deliver(*, invitation_id: int) -> bool:
-    """Send the invitation's e-mail; True when this call sent it."""
+    """Send the invitation's e-mail; True when this call sent it.
+
+    When the mail server refuses or cannot be reached, the row goes back to pending with the time of its next
+    attempt, which the sweep keeps; it fails only after the whole retry window, and then the operators are told.
+    """
     invitation = invitation_mail_claim(invitation_id=invitation_id)
     if invitation is None:
         return False
+    # Only if the invitation was not renewed meanwhile: a renewal's own message sends the new link.
     mine = Invitation.objects.filter(pk=invitation.pk, mail_status=InvitationMail.SENDING, secret=invitation.secret)
     if not invitation.is_open:
         mine.update(mail_status=InvitationMail.CANCELLED)
         return False
     try:
-        invitation_mail_render(invitation).send()
-    except Exception:
-        attempts = invitation.mail_attempts + 1
-        status = InvitationMail.FAILED if attempts >= MAX_MAIL_ATTEMPTS else InvitationMail.PENDING
-        mine.update(mail_status=status, mail_attempts=attempts)
-        raise
-    # Only if the invitation was not renewed meanwhile: a renewal's own message sends the new link.
+        mail.send(invitation_mail_render(invitation))
+    except Exception as error:
+        _record_failed_mail_attempt(invitation, mine, error)
+        return False
     mine.update(
         mail_status=InvitationMail.SENT, mail_sent_at=timezone.now(), mail_attempts=invitation.mail_attempts + 1
     )
     return True
 
 
+def _record_failed_mail_attempt(invitation: Invitation, mine, error: Exception) -> None:
+    now = timezone.now()
+    attempts = invitation.mail_attempts + 1
+    retry_until = invitation.mail_retry_until or now + timedelta(hours=settings.NOTIFICATION_RETRY_WINDOW_HOURS)
+    next_attempt_at = now + retry_delay(attempts)
+    failed = next_attempt_at > retry_until
+    mine.update(
+        mail_status=InvitationMail.FAILED if failed else InvitationMail.PENDING,
+        mail_attempts=attempts,
+        mail_retry_until=retry_until,
+        mail_next_attempt_at=None if failed else next_attempt_at,
+    )
+    (logger.error if failed else logger.warning)(
+        "Invitation %s: e-mail attempt %s failed (%s: %s); %s",
+        invitation.pk,
+        attempts,
+        type(error).__name__,
+        error,
+        "no more attempts, the operators are told" if failed else f"next attempt at {next_attempt_at:%Y-%m-%d %H:%M}",
+    )
+
+
 def invitation_mail_sweep(*, grace: timedelta = timedelta(seconds=30), stale: timedelta = timedelta(seconds=45)) -> int:
-    """Hand invitations whose e-mail is still waiting to the workers again; returns how many."""
+    """Hand invitations whose e-mail is waiting to the workers again: one never tried after `grace` (its message
+    was lost), one that failed before when its next attempt is due. Returns how many."""
     from notifications.services import redispatch
     from organisations.tasks import deliver_invitation
 
+    now = timezone.now()
     return redispatch(
         Invitation.objects.all(),
         status="mail_status",
@@ -458,4 +496,49 @@ def invitation_mail_sweep(*, grace: timedelta = timedelta(seconds=30), stale: ti
         send=lambda pk: deliver_invitation.delay(invitation_id=pk),
         grace=grace,
         stale=stale,
+        due=Q(mail_next_attempt_at__isnull=True, created__lt=now - grace) | Q(mail_next_attempt_at__lte=now),
     )
+
+
+def invitation_mails_resend(*, ids) -> int:
+    """Give failed invitation e-mails of open invitations a new retry window and hand them to the workers again
+    (an administrator's action once the mail server works). Returns how many."""
+    rows = Invitation.objects.filter(
+        pk__in=list(ids), mail_status=InvitationMail.FAILED, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+    resent = list(rows.values_list("pk", flat=True))
+    rows.update(
+        mail_status=InvitationMail.PENDING, mail_next_attempt_at=None, mail_retry_until=None, mail_alerted_at=None
+    )
+    for pk in resent:
+        _dispatch_invitation_mail(pk)
+    return len(resent)
+
+
+def invitation_mail_operators_alert() -> int:
+    """Tell the operators (OPERATOR_EMAILS) once about invitation e-mails that failed for good; returns how many."""
+    failed = list(
+        Invitation.objects.filter(mail_status=InvitationMail.FAILED, mail_alerted_at__isnull=True)
+        .select_related("organisation")
+        .order_by("created")[:200]
+    )
+    if not failed or not settings.OPERATOR_EMAILS:
+        return 0
+    lines = [
+        f"- #{i.pk} {i.email} ({i.organisation.name}), {i.mail_attempts} attempts since {i.created:%Y-%m-%d %H:%M}"
+        for i in failed
+    ]
+    mail.send(
+        EmailMultiAlternatives(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{len(failed)} invitation e-mails could not be delivered",
+            body=(
+                "These invitations could not be e-mailed within the retry window. Resend them in the administration "
+                "(Invitations, e-mail 'failed') once the mail server works:\n\n"
+                + "\n".join(lines)
+                + f"\n\n{settings.SITE_URL}/admin/organisations/invitation/?mail_status__exact=failed\n"
+            ),
+            to=settings.OPERATOR_EMAILS,
+        )
+    )
+    Invitation.objects.filter(pk__in=[i.pk for i in failed]).update(mail_alerted_at=timezone.now())
+    return len(failed)

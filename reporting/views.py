@@ -122,6 +122,10 @@ class DashboardView(DashboardAccess, View):
         if request.user.has_perm("notifications.change_notification"):
             context["undelivered"] = undelivered_count()
         context["base_rate_missing_from"] = _base_rate_missing_from()
+        if request.user.has_perm("organisations.change_invitation"):
+            from organisations.selectors import undelivered_invitation_count
+
+            context["undelivered_invitations"] = undelivered_invitation_count()
         if selection is None:
             return render(request, "reporting/dashboard.html", context, status=400)
         context["figures"] = blocks(metrics.figures(selection))

@@ -4,34 +4,15 @@ resend it, and the recipient reads it in the portal all along."""
 
 from datetime import timedelta
 
-import pytest
 import time_machine
 from django.core import mail as django_mail
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import mail
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notify, operators_alert, outbox_sweep, retry_delay
-from tests.support.mailbox import free_port
 
 CONTEXT = {"application_title": "Sprachcafé", "reference": "TH-2026-00001", "organisation": "Elternverein"}
-
-
-@pytest.fixture
-def mail_server_down(settings, mailbox):
-    """E-mail goes to a port where nothing listens (connection refused), until the test calls `up()`."""
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
-    mail.close()
-
-    class Switch:
-        @staticmethod
-        def up():
-            settings.EMAIL_PORT = mailbox.port
-            mail.close()
-
-    yield Switch
-    mail.close()
 
 
 def send_decision_notice(recipient) -> Notification:

@@ -3,7 +3,7 @@ import os
 import pytest
 from django.conf import settings
 
-from tests.support.mailbox import Mailbox
+from tests.support.mailbox import Mailbox, free_port
 from tests.support.worker import Worker, uses_broker, worker_database_url
 
 
@@ -60,3 +60,21 @@ def tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def mail_server_down(settings, mailbox):
+    """E-mail goes to a port where nothing listens (connection refused), until the test calls `up()`."""
+    from notifications import mail
+
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    mail.close()
+
+    class Switch:
+        @staticmethod
+        def up():
+            settings.EMAIL_PORT = mailbox.port
+            mail.close()
+
+    yield Switch
+    mail.close()
