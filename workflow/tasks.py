@@ -137,7 +137,8 @@ def _applications_of(tasks) -> dict:
     """The application each task's process is about, by process id (funding and early-start processes)."""
     from workflow.models import applications_by_process
 
-    return applications_by_process({task.process_id for task in tasks}, ("call",))
+    kinds = {task.flow_task.flow_class.process_class for task in tasks}
+    return applications_by_process({task.process_id for task in tasks}, ("call",), kinds)
 
 
 def _users_with_permission(permission: str):
