@@ -31,7 +31,7 @@ from grants.models import (
     Receipt,
 )
 from grants.recalculation import PlanLine as RecalculationLine
-from grants.recalculation import Recalculation, recalculate_grant
+from grants.recalculation import Recalculation, RecalculationError, recalculate_grant
 from grants.sampling import Sample, pick_sample
 
 ZERO = Decimal("0.00")
@@ -132,7 +132,10 @@ def proof_check_propose(*, proof: ProofOfUse, by, checks: dict[str, bool], memo:
         raise ApplicationError(_("Write the check memo (Prüfvermerk)."), field="memo")
     version = _next_version(proof)
     sample = receipt_sample(proof, version)
-    recalculation = recalculation_for(proof)
+    try:
+        recalculation = recalculation_for(proof)
+    except RecalculationError as error:
+        raise ApplicationError(str(error)) from None
     result = {
         "confirmed": CheckResult.CONFIRMED,
         "still_payable": CheckResult.STILL_PAYABLE,

@@ -38,8 +38,14 @@ def claim_hearing(*, grant: Grant, by, amount: Decimal, known_on: date, text: st
         raise ApplicationError(_("A reclaim of this grant is already under way."))
     if amount is None or amount <= 0:
         raise ApplicationError(_("Enter the amount to reclaim, above zero."), field="amount")
-    if amount > grant.amount:
-        raise ApplicationError(_("The amount to reclaim cannot exceed the grant."), field="amount")
+    from grants.checks import paid_out
+
+    paid = paid_out(grant)
+    if amount > paid:
+        raise ApplicationError(
+            _("Only money paid out can be reclaimed: %(paid)s EUR so far.") % {"paid": format_money(paid)},
+            field="amount",
+        )
     today = timezone.localdate()
     if known_on > today:
         raise ApplicationError(_("The day the facts became known cannot be in the future."), field="known_on")

@@ -65,15 +65,21 @@ def test_two_requests_at_once_never_claim_more_than_the_grant(running, alice):
 
 def test_a_release_racing_the_start_of_a_reclaim_ends_consistently(running, alice, clerk, payment_officer):
     from grants.claims import claim_hearing
+    from grants.services import payments_mark_paid
 
-    payment = payment_request_and_start(
-        grant=running,
-        by=alice,
-        amount=Decimal("1000.00"),
-        purpose="Honorare",
-        needed_on=max(timezone.localdate(), running.period_start) + timedelta(days=3),
-    )
-    payment_certify(payment=payment, by=clerk)
+    def certified(amount):
+        payment = payment_request_and_start(
+            grant=running,
+            by=alice,
+            amount=Decimal(amount),
+            purpose="Honorare",
+            needed_on=max(timezone.localdate(), running.period_start) + timedelta(days=3),
+        )
+        return payment_certify(payment=payment, by=clerk)
+
+    first = payment_release(payment=certified("1000.00"), by=payment_officer)
+    payments_mark_paid(payments=[first], by=payment_officer, paid_on=timezone.localdate())
+    payment = certified("500.00")
     second_clerk = type(clerk).objects.create_user(email="carl@example.org", password="x")
     second_clerk.groups.add(*clerk.groups.all())
     outcomes = run_at_once(
