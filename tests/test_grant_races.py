@@ -16,6 +16,7 @@ from grants.services import payment_certify, payment_release
 from workflow.grant_services import payment_request_and_start
 
 pytestmark = [
+    pytest.mark.usefixtures("tasks_in_process"),  # the letter task opens the grant in-process
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs this)"),
 ]
