@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from applications.demo import DEMO_PASSWORD, load_demo_data
 from applications.models import Call, Programme
+from demo.demo_data import DEMO_PASSWORD, load_demo_data
 from organisations.models import LegalForm, Organisation, Seat
 
 

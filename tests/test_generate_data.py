@@ -34,10 +34,10 @@ from applications.services import (
     review_declare,
     reviewer_reassign,
 )
+from demo import generate as generator
 from organisations.models import Membership, Organisation, User
 from tests.factories import ApplicationFactory, UserFactory
 from tests.support.process import approve, assign, confirm_complete, open_task, propose, review
-from workflow import generate as generator
 from workflow.flows import FundingFlow
 from workflow.models import FundingProcess
 from workflow.selectors import STAFF_NODES, staff_tasks

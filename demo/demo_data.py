@@ -27,7 +27,7 @@ from organisations.models import LegalForm, Membership, MembershipRole, Organisa
 
 DEMO_PASSWORD = "teilhabe-demo"
 
-ANBEST_P_TEXT = (Path(__file__).parent / "demo_texts" / "anbest-p.txt").read_text(encoding="utf-8")
+ANBEST_P_TEXT = (Path(__file__).parent / "texts" / "anbest-p.txt").read_text(encoding="utf-8")
 
 USERS = [
     # e-mail, first name, last name, language, staff group, is_staff, is_superuser, what they show

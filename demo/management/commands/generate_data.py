@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.demo import DEMO_PASSWORD
-from workflow.generate import DOMAIN, AlreadyGenerated, generate
+from demo.demo_data import DEMO_PASSWORD
+from demo.generate import DOMAIN, AlreadyGenerated, generate
 
 
 class Command(BaseCommand):

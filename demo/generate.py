@@ -38,7 +38,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from applications.deadlines import last_moment_of
-from applications.demo import DEMO_PASSWORD
+from demo.demo_data import DEMO_PASSWORD
 
 DOMAIN = "generated.teilhabe.example"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -785,8 +785,8 @@ class Generator:
         from django.contrib.auth.models import Group
 
         from applications import roles
-        from applications.demo import CHECKLIST, CRITERIA, GUIDELINE, demo_authority
         from applications.models import Call, ChecklistItem, Programme, RequiredDocument, ReviewCriterion
+        from demo.demo_data import CHECKLIST, CRITERIA, GUIDELINE, demo_authority
         from organisations.models import Topic, User
 
         roles.ensure_staff_groups()
