@@ -57,6 +57,16 @@ USERS = [
     ("reviewer2@demo.teilhabe.example", "Rosa", "Lehmann", "de", roles.REVIEWER, False, False, "second reviewer"),
     ("approver@demo.teilhabe.example", "Anke", "Vogel", "de", roles.APPROVER, False, False, "approver"),
     (
+        "payments@demo.teilhabe.example",
+        "Petra",
+        "Schulz",
+        "de",
+        roles.PAYMENT_OFFICER,
+        False,
+        False,
+        "payment officer: releases payments, records repayments",
+    ),
+    (
         "programme@demo.teilhabe.example",
         "Paul",
         "Neumann",
@@ -391,4 +401,7 @@ def load_demo_data() -> dict:
     _organisations(users)
     _programmes()
     _offers()
+    from demo.grants import load_grants  # after the people and programmes it uses
+
+    load_grants(users)
     return users
