@@ -1247,7 +1247,8 @@ class Batch:
                 quantity, price = Decimal("1.00"), rest
             else:
                 share = Decimal(r.uniform(0.1, 0.8 / len(categories) * 2 if len(categories) > 1 else 0.5))
-                part = money(costs * min(share, Decimal("0.6")))
+                # never more than 60 % of what is left, so the last line keeps a positive amount
+                part = money(min(costs * min(share, Decimal("0.6")), rest * Decimal("0.6")))
                 quantity = Decimal(r.choice([1, 2, 4, 10, 12, 20, 40]))
                 price = money(part / quantity)
                 if price <= 0:

@@ -23,6 +23,7 @@ from applications.models import (
     ApplicationEvent,
     ApplicationStatus,
     Call,
+    CostLine,
     Decision,
     DecisionStatus,
     ItemsRequest,
@@ -759,6 +760,7 @@ def test_the_generated_grants_agree_with_their_decisions_and_processes(generated
     grants = Grant.objects.select_related("application", "decision", "process")
     assert grants.count() == Application.objects.filter(status=ApplicationStatus.APPROVED).count()
     assert set(grants.values_list("status", flat=True)) == set(GrantStatus.values) - {GrantStatus.PROOF_IN_REVIEW}
+    assert not CostLine.objects.filter(unit_price__lte=0).exists()  # a plan line is never negative
     for grant in grants:
         assert grant.amount == grant.decision.amount and grant.organisation_id == grant.application.organisation_id
         plan = grant.plan_versions.get()
