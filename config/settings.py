@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "workflow",
     "portal",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

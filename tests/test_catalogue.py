@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from applications.demo import load_demo_data
 from applications.models import FinancingMethod, Programme, SeatScope
 from catalogue.models import Offer, OfferKind
+from demo.demo_data import load_demo_data
 from organisations.models import LegalForm
 from tests.factories import CallFactory, OfferFactory, ProgrammeFactory, TopicFactory, UserFactory
 

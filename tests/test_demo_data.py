@@ -1,13 +1,30 @@
-"""The demo data the README promises: loads twice without duplicates, and every demo login works."""
+"""The demo data the README promises: loads twice without duplicates, every demo login works, and grants stand in
+every state after the decision, each with the open step of its real process."""
 
 import re
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
 
-from applications.demo import DEMO_PASSWORD, load_demo_data
 from applications.models import Call, Programme
+from demo.demo_data import DEMO_PASSWORD, load_demo_data
+from grants.models import (
+    AppealOutcome,
+    CheckResult,
+    CheckStatus,
+    ClaimStatus,
+    Grant,
+    GrantStatus,
+    PaymentStatus,
+    ProofStatus,
+)
 from organisations.models import LegalForm, Organisation, Seat
+from workflow.flows.grant import GrantFlow, PaymentFlow
 
 
 def test_the_demo_loads_twice_and_every_login_named_in_the_readme_works(client, db):
@@ -30,3 +47,89 @@ def test_the_demo_programmes_pass_the_admin_validation(db):
     load_demo_data()
     for programme in Programme.objects.all():
         programme.full_clean()
+
+
+def open_tasks(node, **lookup):
+    return Task.objects.filter(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED], **lookup)
+
+
+def grant_titled(title: str) -> Grant:
+    return Grant.objects.select_related("application", "process").get(application__title=title)
+
+
+def test_the_demo_has_a_grant_in_every_state_after_the_decision_each_where_its_real_process_stands(client, db):
+    users = load_demo_data()
+    load_demo_data()
+    assert Grant.objects.count() == 9  # the second load added none
+
+    waiting = grant_titled("Elterncafé Hemelingen")
+    assert waiting.status == GrantStatus.AWAITING_FINALITY and waiting.final_on is None
+    assert waiting.decision.letter.delivered_at == timezone.localdate() + timedelta(days=1)
+    assert open_tasks(GrantFlow.become_final, process=waiting.process).exists()
+
+    requested = grant_titled("Hausaufgabenhilfe Lindenhof")
+    assert requested.status == GrantStatus.RUNNING and requested.final_on == timezone.localdate()
+    first, second = requested.payment_requests.order_by("number")
+    assert (first.status, second.status) == (PaymentStatus.REQUESTED, PaymentStatus.CERTIFIED)
+    assert open_tasks(PaymentFlow.certify, process__paymentprocess__payment=first).exists()
+    release = open_tasks(PaymentFlow.release, process__paymentprocess__payment=second).get()
+
+    paid_grant = grant_titled("Sprachcafé für Frauen")
+    paid, released = paid_grant.payment_requests.order_by("number")
+    assert (paid.status, paid.paid_on, released.status) == (
+        PaymentStatus.PAID,
+        timezone.localdate(),
+        PaymentStatus.RELEASED,
+    )
+    assert paid.certified_by == users["clerk"] and paid.released_by == users["payments"]
+    assert released.payee_iban == "DE02120300000000202051"
+    assert {paid.process.status, released.process.status} == {PROCESS.DONE}
+
+    appealed = grant_titled("Nachbarschaftsfest Gröpelingen")
+    assert appealed.status == GrantStatus.APPEALED
+    assert appealed.appeals.get().outcome == AppealOutcome.PENDING
+
+    submitted = grant_titled("Kochabende im Quartier")
+    assert submitted.proofs.get().status == ProofStatus.SUBMITTED
+    check_task = open_tasks(GrantFlow.check_proof, process=submitted.process).get()
+
+    proposed = grant_titled("Bewerbungstraining für Jugendliche")
+    assert proposed.proofs.get().checks.get().status == CheckStatus.PROPOSED
+    approve_task = open_tasks(GrantFlow.approve_check, process=proposed.process).get()
+
+    # The project cost 2,000 EUR of 3,000 planned with 500 EUR own funds: the grant on the actual figures is
+    # 1,500 EUR of the 2,500 EUR paid, so 1,000 EUR is reclaimed.
+    hearing = grant_titled("Empowerment-Workshops")
+    claim = hearing.claims.get()
+    assert (hearing.status, claim.status, claim.amount) == (
+        GrantStatus.RECLAIM,
+        ClaimStatus.HEARING,
+        Decimal("1000.00"),
+    )
+    assert open_tasks(GrantFlow.await_answer, process=hearing.process).exists()
+
+    revoked = grant_titled("Lesepatenschaften")
+    claim = revoked.claims.get()
+    assert (claim.status, claim.revoked_amount, claim.approved_by) == (
+        ClaimStatus.DECIDED,
+        Decimal("1000.00"),
+        users["approver"],
+    )
+    assert not claim.repayments.exists()
+    repayment_task = open_tasks(GrantFlow.await_repayment, process=revoked.process).get()
+
+    closed = grant_titled("Frauenfrühstück im Stadtteil")
+    assert closed.status == GrantStatus.CLOSED and closed.process.status == PROCESS.DONE
+    assert closed.proofs.get().checks.get().result == CheckResult.CONFIRMED
+
+    # Each open step opens for the demo person whose work it is.
+    for email, task in [
+        ("payments", release),
+        ("clerk", check_task),
+        ("approver", approve_task),
+        ("payments", repayment_task),
+    ]:
+        client.force_login(users[email])
+        assert client.get(f"/staff/tasks/{task.pk}/").status_code == 200, email
+    client.force_login(users["amina"])
+    assert client.get(f"/applications/{hearing.application_id}/hearing/").status_code == 200

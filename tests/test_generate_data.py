@@ -1,5 +1,5 @@
-"""The generated data set: the sizes asked for, every step of the flow open somewhere, process rows shaped exactly
-as a real run of the funding flow leaves them, and usable by the real pages and services."""
+"""The generated data set: the sizes asked for, every step of the flows open somewhere, process rows shaped exactly
+as a real run of the funding, grant and payment flows leaves them, and usable by the real pages and services."""
 
 import json
 import re
@@ -11,16 +11,19 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from applications import roles
+from applications.deadlines import last_moment_of
 from applications.models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
     Call,
+    CostLine,
     Decision,
     DecisionStatus,
     ItemsRequest,
@@ -34,12 +37,32 @@ from applications.services import (
     review_declare,
     reviewer_reassign,
 )
-from organisations.models import Membership, Organisation, User
+from demo import generate as generator
+from demo import generate_grants as grant_generator
+from grants.checks import proof_check_approve, proof_check_propose
+from grants.claims import claim_approve, claim_hearing, claim_propose_revocation
+from grants.finality import final_from
+from grants.models import (
+    Claim,
+    ClaimStatus,
+    Grant,
+    GrantStatus,
+    PaymentRequest,
+    PaymentStatus,
+    ProofLine,
+    ProofOfUse,
+    ProofStatus,
+    Receipt,
+)
+from grants.services import payment_certify, payment_refuse, payment_release, payments_mark_paid
+from organisations.models import BankAccount, Membership, Organisation, User
 from tests.factories import ApplicationFactory, UserFactory
+from tests.support.grant_fixtures import IBAN, deliver
 from tests.support.process import approve, assign, confirm_complete, open_task, propose, review
-from workflow import generate as generator
 from workflow.flows import FundingFlow
-from workflow.models import FundingProcess
+from workflow.flows.grant import GrantFlow, PaymentFlow
+from workflow.grant_services import claim_answer_and_continue, grant_make_final, payment_request_and_start
+from workflow.models import FundingProcess, GrantProcess, PaymentProcess
 from workflow.selectors import STAFF_NODES, staff_tasks
 from workflow.services import (
     application_cancel_and_end,
@@ -52,7 +75,7 @@ from workflow.tasks import fire_due_timers
 
 pytestmark = pytest.mark.usefixtures("tasks_in_process")  # they read what the tasks did
 
-SIZES = {"applications": 60, "calls": 5, "organisations": 12}
+SIZES = {"applications": 120, "calls": 5, "organisations": 12}
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
 
 
@@ -106,8 +129,8 @@ def db_shape(process_id: int, *, owners: bool = True) -> tuple:
     return (process.flow_class, process.status, process.finished is not None, tuple(rows))
 
 
-def trace_shape(trace: generator.ProcessTrace) -> tuple:
-    nodes = generator._nodes()
+def trace_shape(trace: generator.ProcessTrace, flow_class=FundingFlow) -> tuple:
+    nodes = generator._nodes(flow_class)
     rows = []
     for task in trace.tasks:
         _, task_type, permission = nodes[task.node]
@@ -129,7 +152,7 @@ def trace_shape(trace: generator.ProcessTrace) -> tuple:
                 None,
             )
         )
-    return (FundingFlow, trace.status, trace.finished is not None, tuple(rows))
+    return (flow_class, trace.status, trace.finished is not None, tuple(rows))
 
 
 def process_of(application) -> FundingProcess:
@@ -463,6 +486,315 @@ def test_the_trace_follows_the_real_flow_when_a_process_is_ended_early(people):
     reviewing.review(1, r[0])
     reviewing.cancel()
     assert reviewing.real_shape() == trace_shape(reviewing.trace)
+
+
+# -- grants and payments: real runs of the grant and payment flows next to the generator's traces -------------------
+
+
+class GrantRun:
+    """Drives one grant through the real grant and payment flows (as the pages and services do) and the generator's
+    GrantTrace and PaymentTrace with the same steps. The grant: 2,500 EUR by shortfall financing on a plan of
+    3,000 EUR with 500 EUR own funds."""
+
+    def __init__(self, grant, people, payment_officer):
+        self.grant, self.p, self.officer = grant, people, payment_officer
+        self.trace = grant_generator.GrantTrace()
+        self.clock = timezone.now()
+        self.trace.open(self._at())
+        self.payments = []  # (PaymentRequest, PaymentTrace)
+
+    def _at(self):
+        self.clock += timedelta(hours=5)
+        return self.clock
+
+    def _task(self, node, **lookup):
+        lookup = lookup or {"process__grantprocess__grant": self.grant}
+        return Task.objects.get(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED], **lookup)
+
+    def final(self):
+        letter = deliver(self.grant, self.p["alice"])
+        assert grant_make_final(grant=self.grant, today=final_from(letter.delivered_at))
+        self.trace.final(self._at())
+
+    def request(self, amount="1000.00"):
+        from organisations.services import bank_account_set
+
+        bank_account_set(organisation=self.grant.organisation, by=self.p["alice"], holder="Verein", iban=IBAN)
+        payment = payment_request_and_start(
+            grant=self.grant,
+            by=self.p["alice"],
+            amount=Decimal(amount),
+            purpose="Honorare",
+            needed_on=max(timezone.localdate(), self.grant.period_start) + timedelta(days=5),
+        )
+        trace = grant_generator.PaymentTrace()
+        trace.request(self._at())
+        self.payments.append((payment, trace))
+        return payment, trace
+
+    def certify(self, payment, trace, *, refuse=False):
+        clerk = self.p["clerk"]
+        task_complete(
+            task=self._task(PaymentFlow.certify, process__paymentprocess__payment=payment),
+            by=clerk,
+            action=lambda process: (
+                payment_refuse(payment=process.payment, by=clerk, note="Nein.")
+                if refuse
+                else payment_certify(payment=process.payment, by=clerk)
+            ),
+        )
+        trace.certify(clerk.pk, self._at(), certified=not refuse)
+
+    def release(self, payment, trace, *, refuse=False):
+        officer = self.officer
+        task_complete(
+            task=self._task(PaymentFlow.release, process__paymentprocess__payment=payment),
+            by=officer,
+            action=lambda process: (
+                payment_refuse(payment=process.payment, by=officer, note="Nein.")
+                if refuse
+                else payment_release(payment=process.payment, by=officer)
+            ),
+        )
+        trace.release(officer.pk, self._at())
+
+    def paid_in_full(self):
+        payment, trace = self.request(str(self.grant.amount))
+        self.certify(payment, trace)
+        self.release(payment, trace)
+        payments_mark_paid(payments=[payment], by=self.officer, paid_on=timezone.localdate())
+
+    def submit_proof(self, actual):
+        alice = self.p["alice"]
+        line = self.grant.plan_versions.get().lines.get()
+        proof = ProofOfUse.objects.create(
+            grant=self.grant,
+            due_on=self.grant.period_end + timedelta(days=180),
+            report="Bericht",
+            purpose_achieved=True,
+            actual_own_funds=Decimal("500.00"),
+            actual_third_party_funds=Decimal("0.00"),
+        )
+        ProofLine.objects.create(proof=proof, plan_line=line, actual=Decimal(actual))
+        Receipt.objects.create(
+            proof=proof,
+            position=1,
+            date=self.grant.period_start,
+            payee="Trainerin",
+            purpose="Honorar",
+            amount=Decimal(actual),
+            plan_line=line,
+        )
+        task_complete(
+            task=self._task(GrantFlow.submit_proof),
+            by=alice,
+            action=lambda process: ProofOfUse.objects.filter(pk=proof.pk).update(
+                status=ProofStatus.SUBMITTED, submitted_by=alice
+            ),
+        )
+        self.trace.submit_proof(alice.pk, self._at())
+        self.proof = proof
+
+    def check(self):
+        clerk = self.p["clerk"]
+        task_complete(
+            task=self._task(GrantFlow.check_proof),
+            by=clerk,
+            action=lambda process: proof_check_propose(
+                proof=self.proof, by=clerk, checks={"check_in_time": True}, memo="Geprüft."
+            ),
+        )
+        self.trace.check(clerk.pk, self._at())
+
+    def approve_check(self):
+        approver = self.p["approver"]
+        check = self.proof.checks.get()
+        task_complete(
+            task=self._task(GrantFlow.approve_check),
+            by=approver,
+            action=lambda process: proof_check_approve(check=check, by=approver),
+        )
+        self.trace.approve_check(approver.pk, self._at(), reclaim=check.result == "to_reclaim")
+
+    def hear(self):
+        clerk = self.p["clerk"]
+        deadline = timezone.localdate() + timedelta(days=21)
+        task_complete(
+            task=self._task(GrantFlow.hear),
+            by=clerk,
+            action=lambda process: claim_hearing(
+                grant=process.grant,
+                by=clerk,
+                amount=Decimal("1000.00"),
+                known_on=timezone.localdate(),
+                text="Anhörung",
+                deadline=deadline,
+            ),
+        )
+        self.trace.hear(clerk.pk, self._at(), last_moment_of(deadline))
+
+    def answer(self):
+        claim_answer_and_continue(claim=self.grant.claims.get(), by=self.p["alice"], answer="Wir zahlen zurück.")
+        self.trace.answer(self.p["alice"].pk, self._at())
+
+    def revoke(self):
+        clerk, approver = self.p["clerk"], self.p["approver"]
+        claim = self.grant.claims.get()
+        task_complete(
+            task=self._task(GrantFlow.decide_revocation),
+            by=clerk,
+            action=lambda process: claim_propose_revocation(
+                claim=claim,
+                by=clerk,
+                scope="partial",
+                ground="recalculation",
+                revoked_amount=Decimal("1000.00"),
+                reasons="Gründe",
+                weighing="Ermessen",
+                effective_on=timezone.localdate(),
+                repay_by=timezone.localdate() + timedelta(days=30),
+            ),
+        )
+        self.trace.propose_revocation(clerk.pk, self._at())
+        task_complete(
+            task=self._task(GrantFlow.approve_revocation),
+            by=approver,
+            action=lambda process: claim_approve(claim=claim, by=approver),
+        )
+        self.trace.approve_revocation(approver.pk, self._at())
+
+    def real_shape(self, process=None, *, owners=True):
+        return db_shape((process or self.grant.process).pk, owners=owners)
+
+    def compare(self):
+        """Every real process of this run is shaped exactly as its trace."""
+        assert self.real_shape() == trace_shape(self.trace, GrantFlow)
+        for payment, trace in self.payments:
+            assert db_shape(payment.process.pk) == trace_shape(trace, PaymentFlow)
+
+
+def generated_shapes(model) -> set:
+    return {db_shape(process.pk, owners=False) for process in model.objects.all()}
+
+
+def test_the_traces_follow_the_real_grant_and_payment_flows_to_a_reclaim(granted, people, payment_officer):
+    run = GrantRun(granted, people, payment_officer)
+    run.compare()
+    run.final()
+    first, first_trace = run.request("300.00")
+    run.certify(first, first_trace, refuse=True)
+    second, second_trace = run.request("300.00")
+    run.certify(second, second_trace)
+    run.release(second, second_trace, refuse=True)
+    run.compare()
+    run.paid_in_full()
+    run.submit_proof(actual="2000.00")
+    run.check()
+    run.compare()
+    run.approve_check()
+    run.hear()
+    run.compare()
+    run.answer()
+    run.revoke()
+    run.compare()
+
+
+def test_the_generated_grant_and_payment_processes_are_shaped_like_real_runs_at_every_step(
+    generated, granted, people, payment_officer
+):
+    grants, payments = generated_shapes(GrantProcess), generated_shapes(PaymentProcess)
+    run = GrantRun(granted, people, payment_officer)
+
+    def seen(step):
+        assert run.real_shape(owners=False) in grants, f"no generated grant process is shaped like a real one {step}"
+
+    seen("waiting for finality")
+    run.final()
+    seen("when final")
+    requested, _trace = run.request("300.00")
+    certified, trace = run.request("200.00")
+    run.certify(certified, trace)
+    refused, trace = run.request("100.00")
+    run.certify(refused, trace, refuse=True)
+    for payment, step in ((requested, "requested"), (certified, "certified"), (refused, "refused")):
+        assert db_shape(payment.process.pk, owners=False) in payments, step
+    run.release(certified, trace_of(run, certified))
+    assert db_shape(certified.process.pk, owners=False) in payments, "released"
+    run.certify(requested, trace_of(run, requested))
+    run.release(requested, trace_of(run, requested))
+    rest, trace = run.request("2000.00")  # the rest of the 2,500 EUR, so that all is paid out
+    run.certify(rest, trace)
+    run.release(rest, trace)
+    released = list(run.grant.payment_requests.filter(status=PaymentStatus.RELEASED))
+    payments_mark_paid(payments=released, by=payment_officer, paid_on=timezone.localdate())
+    run.submit_proof(actual="2000.00")
+    seen("with the proof submitted")
+    run.check()
+    seen("with the check proposed")
+    run.approve_check()
+    run.hear()
+    seen("in the hearing")
+    run.answer()
+    run.revoke()
+    seen("revoked, waiting for the repayment")
+
+
+def trace_of(run, payment):
+    return next(trace for p, trace in run.payments if p.pk == payment.pk)
+
+
+def test_a_generated_grant_closes_like_a_real_one(generated, granted, people, payment_officer):
+    run = GrantRun(granted, people, payment_officer)
+    run.final()
+    run.paid_in_full()
+    run.submit_proof(actual="3000.00")
+    run.check()
+    run.approve_check()
+    run.compare()
+    granted.refresh_from_db()
+    assert granted.status == GrantStatus.CLOSED
+    assert run.real_shape(owners=False) in generated_shapes(GrantProcess)
+
+
+def test_the_generated_grants_agree_with_their_decisions_and_processes(generated):
+    grants = Grant.objects.select_related("application", "decision", "process")
+    assert grants.count() == Application.objects.filter(status=ApplicationStatus.APPROVED).count()
+    assert set(grants.values_list("status", flat=True)) == set(GrantStatus.values) - {GrantStatus.PROOF_IN_REVIEW}
+    assert not CostLine.objects.filter(unit_price__lte=0).exists()  # a plan line is never negative
+    for grant in grants:
+        assert grant.amount == grant.decision.amount and grant.organisation_id == grant.application.organisation_id
+        plan = grant.plan_versions.get()
+        assert plan.number == 1 and [line.amount for line in plan.lines.all()] == [
+            line.amount for line in grant.application.cost_lines.order_by("pk")
+        ]
+        assert grant.process.status == (PROCESS.DONE if grant.status == GrantStatus.CLOSED else PROCESS.NEW)
+        if grant.final_on:
+            assert grant.final_on == final_from(grant.decision.letter.delivered_at) <= timezone.localdate()
+        claimed = grant.payment_requests.exclude(status=PaymentStatus.REFUSED).aggregate(total=Sum("amount"))
+        assert (claimed["total"] or 0) <= grant.amount
+    for payment in PaymentRequest.objects.select_related("process"):
+        open_nodes = {t.flow_task for t in Task.objects.filter(process=payment.process, status__in=ACTIVE)}
+        expected = {
+            PaymentStatus.REQUESTED: {PaymentFlow.certify},
+            PaymentStatus.CERTIFIED: {PaymentFlow.release},
+        }.get(payment.status, set())
+        assert open_nodes == expected, payment.status
+        if payment.released_by_id:
+            assert payment.released_by_id != payment.certified_by_id and payment.payee_iban
+    assert set(PaymentRequest.objects.values_list("status", flat=True)) == set(PaymentStatus.values)
+    assert set(Claim.objects.values_list("status", flat=True)) == {ClaimStatus.HEARING, ClaimStatus.DECIDED}
+
+
+def test_a_generated_payment_officer_releases_a_generated_payment_on_its_page(client, generated):
+    task = Task.objects.filter(flow_task=PaymentFlow.release, status=STATUS.NEW).first()
+    payment = PaymentProcess.objects.get(pk=task.process_id).payment
+    officer = User.objects.get(email=f"payments1@{generator.DOMAIN}")
+    client.force_login(officer)
+    assert client.get(f"/staff/tasks/{task.pk}/").status_code == 200
+    assert client.post(f"/staff/tasks/{task.pk}/", {"action": "accept"}).status_code == 302
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.RELEASED and payment.released_by == officer
+    assert payment.payee_iban == BankAccount.objects.filter(organisation=payment.grant.organisation).get().iban
 
 
 # -- the real code works on the generated data ---------------------------------------------------------------

@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.demo import DEMO_PASSWORD
-from workflow.generate import DOMAIN, AlreadyGenerated, generate
+from demo.demo_data import DEMO_PASSWORD
+from demo.generate import DOMAIN, AlreadyGenerated, generate
 
 
 class Command(BaseCommand):
     help = (
         "Generate a large, realistic data set for demos and benchmarks: programmes, calls, organisations with their "
-        "people, staff, and applications in every state with their funding processes. Refuses to run twice into "
+        "people, staff, applications in every state with their funding processes, and the grants of the approvals with "
+        "their payments, proofs of use, checks and claims. Refuses to run twice into "
         "the same database."
     )
 
@@ -40,6 +41,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated in {result['seconds']['total']:.1f} s. Staff log in as clerk1@{DOMAIN}, reviewer1@, "
-                f"approver1@, programme1@ (and every generated person) with the password {DEMO_PASSWORD}."
+                f"approver1@, programme1@, payments1@ (and every generated person) with the password {DEMO_PASSWORD}."
             )
         )

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from applications.demo import DEMO_PASSWORD, USERS, load_demo_data
+from demo.demo_data import DEMO_PASSWORD, USERS, load_demo_data
 
 
 class Command(BaseCommand):

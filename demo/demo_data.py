@@ -27,7 +27,7 @@ from organisations.models import LegalForm, Membership, MembershipRole, Organisa
 
 DEMO_PASSWORD = "teilhabe-demo"
 
-ANBEST_P_TEXT = (Path(__file__).parent / "demo_texts" / "anbest-p.txt").read_text(encoding="utf-8")
+ANBEST_P_TEXT = (Path(__file__).parent / "texts" / "anbest-p.txt").read_text(encoding="utf-8")
 
 USERS = [
     # e-mail, first name, last name, language, staff group, is_staff, is_superuser, what they show
@@ -56,6 +56,16 @@ USERS = [
     ("reviewer@demo.teilhabe.example", "Rüdiger", "Berg", "de", roles.REVIEWER, False, False, "reviewer"),
     ("reviewer2@demo.teilhabe.example", "Rosa", "Lehmann", "de", roles.REVIEWER, False, False, "second reviewer"),
     ("approver@demo.teilhabe.example", "Anke", "Vogel", "de", roles.APPROVER, False, False, "approver"),
+    (
+        "payments@demo.teilhabe.example",
+        "Petra",
+        "Schulz",
+        "de",
+        roles.PAYMENT_OFFICER,
+        False,
+        False,
+        "payment officer: releases payments, records repayments",
+    ),
     (
         "programme@demo.teilhabe.example",
         "Paul",
@@ -391,4 +401,7 @@ def load_demo_data() -> dict:
     _organisations(users)
     _programmes()
     _offers()
+    from demo.grants import load_grants  # after the people and programmes it uses
+
+    load_grants(users)
     return users

@@ -38,7 +38,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from applications.deadlines import last_moment_of
-from applications.demo import DEMO_PASSWORD
+from demo.demo_data import DEMO_PASSWORD
 
 DOMAIN = "generated.teilhabe.example"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -163,12 +163,13 @@ SLOT_NODES = {
 }
 
 
-def _nodes() -> dict[str, tuple[str, str, str | None]]:
-    """Per node name of FundingFlow: the reference stored in Task.flow_task, the task type, the permission."""
+def _nodes(flow_class=None) -> dict[str, tuple[str, str, str | None]]:
+    """Per node name of a flow (FundingFlow unless given): the reference stored in Task.flow_task, the task type,
+    the permission."""
     from workflow.flows import FundingFlow
 
     nodes = {}
-    for node in FundingFlow.instance.nodes():
+    for node in (flow_class or FundingFlow).instance.nodes():
         permission = getattr(node, "_owner_permission", None)
         nodes[node.name] = (get_task_ref(node), node.task_type, permission if isinstance(permission, str) else None)
     return nodes
@@ -445,7 +446,13 @@ WAITS = {
     "cancelled": (4, 400),
 }
 
-ROLE_EMAIL = {"clerk": "clerk", "reviewer": "reviewer", "approver": "approver", "programme administrator": "programme"}
+ROLE_EMAIL = {
+    "clerk": "clerk",
+    "reviewer": "reviewer",
+    "approver": "approver",
+    "programme administrator": "programme",
+    "payment officer": "payments",
+}
 
 PROGRAMMES = [
     {
@@ -631,6 +638,7 @@ class OrgInfo:
     district: str
     representatives: list  # [Person]
     members: list  # [Person], the representatives included
+    name: str = ""
 
 
 @dataclass
@@ -682,6 +690,16 @@ class Generator:
         self.out = out or (lambda message: None)
         self.writer = Writer()
         self.nodes = _nodes()
+        from workflow.flows import FundingFlow
+        from workflow.flows.grant import GrantFlow, PaymentFlow
+
+        self.flow_nodes = {flow: _nodes(flow) for flow in (FundingFlow, GrantFlow, PaymentFlow)}
+        # Grants draw from their own random numbers, so the applications of a seed stay as they were.
+        self.grant_rng = random.Random(f"grants-{seed}")
+        self.accounts: dict[int, str] = {}  # organisation id -> IBAN of the account it gave
+        from demo.generate_grants import GRANT_COVERAGE
+
+        self.grant_coverage = list(GRANT_COVERAGE)
         self.timings: dict[str, float] = {}
         self.password = make_password(DEMO_PASSWORD)
         self.user_number = 0
@@ -785,8 +803,8 @@ class Generator:
         from django.contrib.auth.models import Group
 
         from applications import roles
-        from applications.demo import CHECKLIST, CRITERIA, GUIDELINE, demo_authority
         from applications.models import Call, ChecklistItem, Programme, RequiredDocument, ReviewCriterion
+        from demo.demo_data import CHECKLIST, CRITERIA, GUIDELINE, demo_authority
         from organisations.models import Topic, User
 
         roles.ensure_staff_groups()
@@ -797,6 +815,7 @@ class Generator:
             roles.REVIEWER: min(150, max(5, n // 1000)),
             roles.APPROVER: min(20, max(2, n // 8000)),
             roles.PROGRAMME_ADMINISTRATOR: min(10, max(2, n // 15000)),
+            roles.PAYMENT_OFFICER: min(20, max(2, n // 10000)),
         }
         staff_rows, staff_roles = [], []
         joined = self.now - timedelta(days=900)
@@ -1043,7 +1062,7 @@ class Generator:
             listed,
             created,
         )
-        info = OrgInfo(pk, legal_form, seat, district, [], [])
+        info = OrgInfo(pk, legal_form, seat, district, [], [], name)
         return row, info, pool, ui_language, created
 
     def _organisation_name(self, legal_form: str, adjective: str, district: str, city: str) -> str:
@@ -1228,7 +1247,8 @@ class Batch:
                 quantity, price = Decimal("1.00"), rest
             else:
                 share = Decimal(r.uniform(0.1, 0.8 / len(categories) * 2 if len(categories) > 1 else 0.5))
-                part = money(costs * min(share, Decimal("0.6")))
+                # never more than 60 % of what is left, so the last line keeps a positive amount
+                part = money(min(costs * min(share, Decimal("0.6")), rest * Decimal("0.6")))
                 quantity = Decimal(r.choice([1, 2, 4, 10, 12, 20, 40]))
                 price = money(part / quantity)
                 if price <= 0:
@@ -1736,12 +1756,15 @@ class Batch:
             Score,
             ThirdPartyFunding,
         )
+        from demo.generate_grants import GrantPlanner
         from workflow.flows import FundingFlow
         from workflow.models import FundingProcess
 
         g, w = self.g, self.g.writer
         if not self.apps:
             return
+        grants = GrantPlanner(self)
+        grants.plan()  # before the rows below: a delivered letter marks the application's consent and the letter
         app_ids = w.reserve(Application, len(self.apps))
         w.write(
             w.table(
@@ -1770,6 +1793,8 @@ class Batch:
                     "updated",
                     "submitted_at",
                     "submitted_by",
+                    "delivery_consent_at",
+                    "delivery_consent_by",
                 ],
             ),
             [
@@ -1797,6 +1822,8 @@ class Batch:
                     a["updated"],
                     a["submitted_at"],
                     a["submitted_by"].id if a["submitted_by"] else None,
+                    a["submitted_at"] if a.get("consent") else None,
+                    a["submitted_by"].id if a.get("consent") else None,
                 )
                 for a in self.apps
             ],
@@ -1910,6 +1937,8 @@ class Batch:
 
         decisions = [(app, d) for app in self.apps for d in app["decisions"]]
         decision_ids = w.reserve(Decision, len(decisions))
+        for pk, (_app, d) in zip(decision_ids, decisions, strict=True):
+            d["id"] = pk
         w.write(
             w.table(
                 Decision,
@@ -1974,7 +2003,19 @@ class Batch:
             [(pk, ground) for pk, (app, d) in zip(decision_ids, decisions, strict=True) for ground in d["grounds"]],
         )
         w.write(
-            w.table(DecisionLetter, ["decision", "file", "created", "first_downloaded_at", "first_downloaded_by"]),
+            w.table(
+                DecisionLetter,
+                [
+                    "decision",
+                    "file",
+                    "created",
+                    "first_downloaded_at",
+                    "first_downloaded_by",
+                    "retrieved_at",
+                    "retrieved_by",
+                    "delivered_at",
+                ],
+            ),
             [
                 (
                     pk,
@@ -1982,6 +2023,9 @@ class Batch:
                     d["letter"]["created"],
                     d["letter"]["downloaded"],
                     d["letter"]["by"].id if d["letter"]["by"] else None,
+                    d["letter"]["downloaded"] if d["letter"].get("delivered") else None,
+                    d["letter"]["by"].id if d["letter"].get("delivered") else None,
+                    d["letter"].get("delivered"),
                 )
                 for pk, (app, d) in zip(decision_ids, decisions, strict=True)
                 if "letter" in d
@@ -1993,15 +2037,7 @@ class Batch:
         )
 
         # The processes and their tasks.
-        process_ids = w.reserve(Process, len(self.processes))
-        flow_ref = get_flow_ref(FundingFlow)
-        w.write(
-            w.table(Process, ["id", "flow_class", "status", "created", "finished", "data"]),
-            [
-                (pk, flow_ref, trace.status, trace.created, trace.finished, {})
-                for pk, (_, trace) in zip(process_ids, self.processes, strict=True)
-            ],
-        )
+        process_ids = self.write_processes(FundingFlow, [trace for _, trace in self.processes])
         w.write(
             w.table(FundingProcess, ["process_ptr", "application", "call", "programme", "organisation"]),
             [
@@ -2010,14 +2046,29 @@ class Batch:
                 for app in [self.apps[index]]
             ],
         )
-        task_ids = w.reserve(Task, sum(len(trace.tasks) for _, trace in self.processes))
+        grants.write(app_ids)
+
+    def write_processes(self, flow_class, traces: list[ProcessTrace]) -> list[int]:
+        """The Process rows of `traces`, their Task rows and the links between them; returns the process ids."""
+        g, w = self.g, self.g.writer
+        nodes = g.flow_nodes[flow_class]
+        process_ids = w.reserve(Process, len(traces))
+        flow_ref = get_flow_ref(flow_class)
+        w.write(
+            w.table(Process, ["id", "flow_class", "status", "created", "finished", "data"]),
+            [
+                (pk, flow_ref, trace.status, trace.created, trace.finished, {})
+                for pk, trace in zip(process_ids, traces, strict=True)
+            ],
+        )
+        task_ids = w.reserve(Task, sum(len(trace.tasks) for trace in traces))
         task_rows, previous_rows = [], []
         offset = 0
-        for process_id, (_, trace) in zip(process_ids, self.processes, strict=True):
+        for process_id, trace in zip(process_ids, traces, strict=True):
             ids = task_ids[offset : offset + len(trace.tasks)]
             offset += len(trace.tasks)
             for task in trace.tasks:
-                reference, task_type, permission = g.nodes[task.node]
+                reference, task_type, permission = nodes[task.node]
                 task_rows.append(
                     (
                         ids[task.index],
@@ -2058,6 +2109,7 @@ class Batch:
             task_rows,
         )
         w.write(w.table(Task.previous.through, ["from_task", "to_task"]), previous_rows)
+        return process_ids
 
 
 # --------------------------------------------------------------------------------------------------------------
