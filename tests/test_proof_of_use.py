@@ -200,6 +200,26 @@ def test_an_empty_draft_lists_everything_missing(grant):
         assert missing in problems
 
 
+def test_interim_proofs_are_opened_once_per_year_end(client, bob, grant):
+    from grants.errors import ApplicationError
+
+    Grant.objects.filter(pk=grant.pk).update(period_start=date(2026, 3, 1), period_end=date(2028, 2, 29))
+    grant.refresh_from_db()
+    first = proof_open(grant=grant, kind=ProofKind.INTERIM)
+    assert first.due_on == date(2027, 4, 30)
+    assert proof_open(grant=grant, kind=ProofKind.INTERIM, due_on=date(2027, 4, 30)) == first
+    second = proof_open(grant=grant, kind=ProofKind.INTERIM, due_on=date(2028, 4, 30))
+    assert second != first and second.lines.count() == 2
+    with pytest.raises(ApplicationError):
+        proof_open(grant=grant, kind=ProofKind.INTERIM, due_on=date(2028, 5, 1))
+    client.force_login(bob)
+    page = text_of(client.get(reverse("portal:application_detail", args=[grant.application_id])))
+    assert "Write the interim proof of use for 2026 (due 30.04.2027)" in page
+    response = client.get(reverse("portal:interim_proof_start", args=[grant.application_id, 2027]))
+    assert response.url == url("proof_step", second, "report")
+    assert client.get(reverse("portal:interim_proof_start", args=[grant.application_id, 2029])).status_code == 404
+
+
 # ----- the pages -------------------------------------------------------------------------------------------------
 
 
@@ -425,6 +445,11 @@ def test_only_a_representative_submits_with_the_declaration_and_the_check_comes_
     assert Task.objects.filter(
         process__grantprocess__grant=grant, flow_task=GrantFlow.check_proof, status=STATUS.NEW
     ).exists()
+    detail = text_of(client.get(reverse("portal:application_detail", args=[grant.application_id])))
+    assert "Proof of use: submitted on " + timezone.localdate().strftime("%d.%m.%Y") in detail
+    shown = client.get(url("proof_submit", proof))
+    assert shown.status_code == 200 and "Submitted on" in text_of(shown)
+    assert 'name="declaration"' not in shown.content.decode()
     # submitted: fixed for the office's check
     client.force_login(bob)
     assert client.get(url("proof_step", proof, "report")).url == url("proof_submit", proof)
