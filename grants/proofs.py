@@ -339,6 +339,14 @@ def receipts_import(*, proof: ProofOfUse, by, file) -> tuple[int, list[ReceiptEr
     if future:
         message = _("Row %(row)s, %(column)s: the day of payment cannot be in the future.")
         return 0, [ReceiptError(r.line_no, "date", message % {"row": r.line_no, "column": _("date")}) for r in future]
+    limit = Receipt._meta.get_field("purpose").max_length
+    too_long = [row for row in result.rows if len(row.purpose) > limit]
+    if too_long:
+        message = _("Row %(row)s, %(column)s: the text is longer than %(limit)s characters.")
+        return 0, [
+            ReceiptError(r.line_no, "purpose", message % {"row": r.line_no, "column": _("purpose"), "limit": limit})
+            for r in too_long
+        ]
     plan_lines = {str(line.plan_line.position): line.plan_line for line in proof.lines.select_related("plan_line")}
     files = {
         (old.date, old.payee, old.amount, old.plan_line_id): old.file.name for old in proof.receipts.exclude(file="")
@@ -356,7 +364,7 @@ def receipts_import(*, proof: ProofOfUse, by, file) -> tuple[int, list[ReceiptEr
                 position=position,
                 date=row.date,
                 payee=row.payee[:200],
-                purpose=row.purpose[:300],
+                purpose=row.purpose,
                 amount=row.amount,
                 plan_line=plan_line,
                 file=name,

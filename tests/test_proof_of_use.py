@@ -516,3 +516,15 @@ def test_no_reminder_once_the_proof_is_submitted(grant, alice, bob):
     run_on(due + timedelta(days=1))
     assert _sent("proof_reminder") == [] and _sent("proof_overdue") == []
     assert Receipt.objects.filter(proof=proof).count() == 2
+
+
+def test_an_imported_purpose_longer_than_the_list_keeps_is_refused_not_cut(grant, bob):
+    from grants.proofs import receipts_import
+
+    proof = proof_open(grant=grant)
+    day = (timezone.localdate() - timedelta(days=1)).strftime("%d.%m.%Y")
+    csv = f"Datum;Zahlungsempfänger;Zweck;Betrag (EUR);Planposition\n{day};Bürgerhaus;{'x' * 301};100,00;2\n"
+    with translation.override("en"):
+        count, errors = receipts_import(proof=proof, by=bob, file=csv.encode("utf-8"))
+    assert count == 0 and [str(e) for e in errors] == ["Row 2, purpose: the text is longer than 300 characters."]
+    assert not proof.receipts.exists()
