@@ -1031,6 +1031,9 @@ class EventKind(models.TextChoices):
     PAYMENT_RELEASED = "pay_released", _("payment released")
     PAYMENT_REFUSED = "pay_refused", _("payment request refused")
     PAYMENT_PAID = "pay_paid", _("payment made")
+    PROOF_STARTED = "proof_started", _("proof of use started")
+    PROOF_SUBMITTED = "proof_submitted", _("proof of use submitted")
+    PROOF_OVERDUE = "proof_overdue", _("proof of use overdue: the office was told")
     PROOF_CHECKED = "proof_checked", _("proof of use checked")
     PROOF_ITEMS_REQUESTED = "proof_items", _("missing items of the proof of use requested")
     PROOF_CHECK_APPROVED = "proof_approved", _("check of the proof of use approved")
@@ -1073,6 +1076,8 @@ PUBLIC_EVENTS = {
     EventKind.PAYMENT_RELEASED,
     EventKind.PAYMENT_REFUSED,
     EventKind.PAYMENT_PAID,
+    EventKind.PROOF_STARTED,
+    EventKind.PROOF_SUBMITTED,
     EventKind.PROOF_ITEMS_REQUESTED,
     EventKind.PROOF_CHECK_APPROVED,
     EventKind.HEARING_SENT,

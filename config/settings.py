@@ -251,6 +251,7 @@ CELERY_BEAT_SCHEDULE = {
     "grants-final": {"task": "workflow.tasks.make_grants_final", "schedule": 3600.0},
     "end-letter-provisions": {"task": "workflow.tasks.end_unretrieved_letter_provisions", "schedule": 3600.0},
     "daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+    "proof-reminders": {"task": "grants.tasks.remind_proofs_due", "schedule": crontab(hour=6, minute=30)},
 }
 
 if REDIS_URL:
@@ -315,6 +316,11 @@ if RETENTION_APPLICATION_YEARS < 1 or RETENTION_RECEIPTS_YEARS < 1:
 # (§ 41(2) VwVfG as amended by the Postrechtsmodernisierungsgesetz; the third before). Bremen's authorities apply
 # the BremVwVfG: check that it follows, and change this number if it does not.
 POSTAL_DELIVERY_DAYS = 4
+
+# The proof of use (ANBest-P Nr. 6.1): the final one is due this many months after the approval period ends; for a
+# project running past a year's end, an interim proof is due this many months after that year's end.
+PROOF_OF_USE_MONTHS = 6
+INTERIM_PROOF_MONTHS = 4
 
 # A staff task left open: after this many days its holder is reminded (once), later the programme
 # administrators are told (once); the overdue-tasks beat job runs both steps every morning.

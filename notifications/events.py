@@ -87,6 +87,12 @@ EVENT_KINDS: dict[str, EventKind] = {
             _("It has legal effect: the grant was revoked and money is to be repaid."),
         ),
         EventKind("grant_closed", _("A grant was closed"), ORGANISATION),
+        EventKind(
+            "proof_reminder",
+            _("Reminder: a proof of use is due soon"),
+            ORGANISATION,
+            _("It reminds you of a deadline that is about to pass."),
+        ),
         EventKind("member_joined", _("Someone accepted an invitation to your organisation"), ORGANISATION),
         EventKind("review_assigned", _("A review is assigned to you"), STAFF),
         EventKind("application_withdrawn", _("An organisation withdrew its application"), STAFF),
@@ -98,6 +104,7 @@ EVENT_KINDS: dict[str, EventKind] = {
             STAFF,
             _("It has legal effect: the decision is not delivered until the letter is posted."),
         ),
+        EventKind("proof_overdue", _("A proof of use has not arrived in time"), STAFF),
         EventKind("accessibility_feedback", _("Report of a barrier on the portal"), STAFF),
     )
 }

@@ -29,6 +29,8 @@ def grant_context(grant: Grant, user) -> dict:
     """What the application page shows of its grant."""
     from django.utils import timezone
 
+    from portal.proof_views import proof_links
+
     return {
         "grant": grant,
         "money": money_position(grant),
@@ -38,6 +40,7 @@ def grant_context(grant: Grant, user) -> dict:
         "claims": grant.claims.order_by("pk"),
         "may_act": is_representative(user, grant.organisation),
         "window_end": payment_window_end(grant, timezone.localdate()),
+        "proof_links": proof_links(grant) if grant.final_on else [],
     }
 
 

@@ -57,6 +57,8 @@ _SENTENCES = {
     EventKind.PAYMENT_RELEASED: lambda d: _("On %(date)s the office released a payment.") % d,
     EventKind.PAYMENT_REFUSED: lambda d: _("On %(date)s the office refused a payment request.") % d,
     EventKind.PAYMENT_PAID: lambda d: _("On %(date)s a payment was made to your account.") % d,
+    EventKind.PROOF_STARTED: lambda d: _("On %(date)s you started writing the proof of use.") % d,
+    EventKind.PROOF_SUBMITTED: lambda d: _("On %(date)s you submitted the proof of use.") % d,
     EventKind.PROOF_ITEMS_REQUESTED: lambda d: (
         _("On %(date)s the office asked for missing items of the proof of use.") % d
     ),
@@ -87,6 +89,8 @@ def public_history(application) -> list[dict]:
             EventKind.ITEMS_REQUESTED,
             EventKind.PAYMENT_REFUSED,
             EventKind.PROOF_ITEMS_REQUESTED,
+            EventKind.PROOF_STARTED,
+            EventKind.PROOF_SUBMITTED,
         )
         note = event.note if event.kind in shown_notes else ""
         rows.append({"at": event.at, "text": sentence({"date": date}), "note": note})

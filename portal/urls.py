@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import grant_views, views
+from portal import grant_views, proof_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,6 +24,20 @@ urlpatterns = [
     path("applications/<int:pk>/payments/new/", grant_views.payment_request, name="payment_request"),
     path("applications/<int:pk>/hearing/", grant_views.hearing_answer, name="hearing_answer"),
     path("applications/<int:pk>/waive-appeal/", grant_views.appeal_waiver, name="appeal_waiver"),
+    path("applications/<int:pk>/proof/", proof_views.proof_start, name="proof_start"),
+    path("applications/<int:pk>/proof/interim/<int:year>/", proof_views.proof_start, name="interim_proof_start"),
+    path("applications/<int:pk>/proofs/<int:proof_id>/submit/", proof_views.proof_submit_page, name="proof_submit"),
+    path(
+        "applications/<int:pk>/proofs/<int:proof_id>/receipt-list.<str:fmt>",
+        proof_views.receipt_template,
+        name="receipt_template",
+    ),
+    path(
+        "applications/<int:pk>/proofs/<int:proof_id>/receipts/<int:receipt_id>/file/",
+        proof_views.receipt_file,
+        name="receipt_file",
+    ),
+    path("applications/<int:pk>/proofs/<int:proof_id>/<slug:step>/", proof_views.proof_step, name="proof_step"),
     path("applications/<int:pk>/letter-status/", views.letter_status, name="letter_status"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("letters/<int:pk>/download/", views.letter_download, name="letter_download"),

@@ -74,7 +74,6 @@ def _organisation_task(grant: Grant, node):
 def proof_submit_and_continue(*, proof, by, declaration: bool):
     """A representative submits the proof of use; the office's check comes next."""
     from grants.proofs import proof_submit
-
     from workflow.errors import TaskUnavailable
     from workflow.flows.grant import GrantFlow
     from workflow.services import task_complete

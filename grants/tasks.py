@@ -1,0 +1,109 @@
+"""Daily jobs of the grant room: reminders of proofs of use that are due, and telling the office when one is late."""
+
+from datetime import date
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import EventKind
+from applications.selectors import staff_working_on
+from applications.services import event_record
+from grants.models import Grant, GrantStatus, ProofKind
+from grants.proofs import interim_proofs_due, proof_due_on
+from notifications.services import notify
+
+REMIND_DAYS_BEFORE = (7, 2)
+CLERK_PERMISSION = ("applications", "check_application")
+
+
+def proofs_expected(grant: Grant) -> list[tuple[str, date]]:
+    """Every proof of use the grant needs, as (kind, due date): the interim ones by year, then the final one."""
+    return [(ProofKind.INTERIM, due) for due in interim_proofs_due(grant)] + [(ProofKind.FINAL, proof_due_on(grant))]
+
+
+def _submitted(grant: Grant, kind: str, due: date) -> bool:
+    proofs = grant.proofs.filter(kind=kind, submitted_at__isnull=False)
+    return (proofs.filter(due_on=due) if kind == ProofKind.INTERIM else proofs).exists()
+
+
+def _context(grant: Grant, kind: str, due: date) -> dict:
+    application = grant.application
+    return {
+        "application_title": application.title,
+        "reference": application.reference,
+        "organisation": grant.organisation.name,
+        "kind": str(kind),
+        "due_on": due.isoformat(),
+    }
+
+
+def programme_clerks(programme_id: int):
+    """The clerks (who check proofs of use) working on the programme."""
+    app_label, codename = CLERK_PERMISSION
+    clerks = get_user_model().objects.filter(
+        Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+        | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label),
+        is_active=True,
+    )
+    return staff_working_on(programme_id, clerks.distinct()).order_by("pk")
+
+
+def _remind(grant: Grant, kind: str, due: date, days: int) -> int:
+    link = reverse("portal:application_detail", args=[grant.application_id])
+    sent = 0
+    for membership in grant.organisation.memberships.select_related("user"):
+        key = f"proof-reminder:{grant.pk}:{kind}:{due:%Y%m%d}:{days}:{membership.user_id}"
+        notification = notify(
+            recipient=membership.user, event="proof_reminder", context=_context(grant, kind, due), link=link, key=key
+        )
+        sent += notification is not None
+    return sent
+
+
+def _escalate(grant: Grant, kind: str, due: date) -> int:
+    link = reverse("workflow:application", args=[grant.application_id])
+    sent = 0
+    for clerk in programme_clerks(grant.programme_id):
+        key = f"proof-overdue:{grant.pk}:{kind}:{due:%Y%m%d}:{clerk.pk}"
+        notification = notify(
+            recipient=clerk, event="proof_overdue", context=_context(grant, kind, due), link=link, key=key
+        )
+        sent += notification is not None
+    note = f"{kind} {due.isoformat()}"
+    if not grant.application.events.filter(kind=EventKind.PROOF_OVERDUE, note=note).exists():
+        event_record(grant.application, EventKind.PROOF_OVERDUE, None, note)
+    return sent
+
+
+def proof_reminders(today: date | None = None) -> int:
+    """The organisation's members are reminded 7 and 2 days before a proof of use is due (each reminder once; a day
+    missed is made up, only the latest reminder is sent); from the day after, the programme's clerks are told, once.
+    Returns how many messages were written."""
+    today = today or timezone.localdate()
+    grants = (
+        Grant.objects.filter(final_on__isnull=False)
+        .exclude(status=GrantStatus.CLOSED)
+        .select_related("application", "organisation")
+    )
+    sent = 0
+    for grant in grants:
+        for kind, due in proofs_expected(grant):
+            days_left = (due - today).days
+            if days_left > max(REMIND_DAYS_BEFORE) or due < grant.final_on or _submitted(grant, kind, due):
+                continue
+            if days_left < 0:
+                sent += _escalate(grant, kind, due)
+                continue
+            for days in sorted(REMIND_DAYS_BEFORE):
+                if days_left <= days:
+                    sent += _remind(grant, kind, due, days)
+                    break
+    return sent
+
+
+@shared_task
+def remind_proofs_due() -> int:
+    return proof_reminders()
