@@ -492,6 +492,8 @@ def proof_submit(*, proof: ProofOfUse, by, declaration: bool) -> ProofOfUse:
     again = proof.status == ProofStatus.ITEMS_REQUESTED
     proof.status, proof.submitted_at, proof.submitted_by = ProofStatus.SUBMITTED, timezone.now(), by
     proof.save(update_fields=["status", "submitted_at", "submitted_by", "updated"])
+    if proof.kind == ProofKind.FINAL:  # no more payment requests while the final proof is checked
+        Grant.objects.filter(pk=proof.grant_id, status=GrantStatus.RUNNING).update(status=GrantStatus.PROOF_IN_REVIEW)
     note = proof.get_kind_display() + (" – " + _("sent again with the missing items") if again else "")
     event_record(proof.grant.application, EventKind.PROOF_SUBMITTED, by, note)
     return proof

@@ -232,6 +232,8 @@ def _require_running(grant: Grant) -> None:
         if grant.waiver_allowed:
             message += " " + _("You can waive the appeal to make it final earlier.")
         raise ApplicationError(message)
+    if grant.status == GrantStatus.PROOF_IN_REVIEW:
+        raise ApplicationError(_("The proof of use is being checked; what is still due is paid after the check."))
     if grant.status == GrantStatus.RECLAIM:
         raise ApplicationError(_("Money of this grant is being reclaimed; no payment is made meanwhile."))
     if grant.status == GrantStatus.CLOSED:

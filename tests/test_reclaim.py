@@ -24,14 +24,10 @@ from grants.models import (
     GrantStatus,
     PaymentRequest,
     PaymentStatus,
-    ProofLine,
-    ProofOfUse,
     ProofStatus,
-    Receipt,
 )
 from tests.factories import UserFactory
 from workflow.flows.grant import GrantFlow
-from workflow.services import task_complete
 
 pytestmark = pytest.mark.usefixtures("tasks_in_process")
 
@@ -66,33 +62,35 @@ def paid_in_full(grant, by, on):
 
 
 def submitted_proof(grant, by, actual="2000.00"):
-    """The organisation's proof: 2,000 EUR of costs in four receipts, 500 EUR own funds."""
+    """The organisation's proof, written and submitted through the services its pages use: 2,000 EUR of costs in
+    four receipts, 500 EUR own funds."""
+    from grants.proofs import proof_open, proof_update, receipt_add
+    from workflow.grant_services import proof_submit_and_continue
+
+    proof = proof_open(grant=grant)
     line = grant.plan_versions.get().lines.get()
-    proof = ProofOfUse.objects.create(
-        grant=grant,
-        due_on=grant.period_end + timedelta(days=180),
+    proof_update(
+        proof=proof,
+        by=by,
         report="Zwölf Treffen mit 20 Eltern; das Sprachcafé lief wie geplant, Honorare fielen niedriger aus.",
         purpose_achieved=True,
         actual_own_funds=Decimal("500.00"),
         actual_third_party_funds=Decimal("0.00"),
+        actuals={line.pk: Decimal(actual)},
     )
-    ProofLine.objects.create(proof=proof, plan_line=line, actual=Decimal(actual))
     for position, amount in enumerate(("500.00", "500.00", "600.00", "400.00"), start=1):
-        Receipt.objects.create(
+        receipt_add(
             proof=proof,
-            position=position,
-            date=grant.period_start + timedelta(days=position),
+            by=by,
+            date=timezone.localdate() - timedelta(days=10 - position),
             payee=f"Trainerin {position}",
             purpose="Honorar",
             amount=Decimal(amount),
             plan_line=line,
         )
-
-    def submit(process):
-        ProofOfUse.objects.filter(pk=proof.pk).update(status=ProofStatus.SUBMITTED, submitted_by=by)
-
-    task_complete(task=open_task(grant, GrantFlow.submit_proof), by=by, action=submit)
+    proof_submit_and_continue(proof=proof, by=by, declaration=True)
     proof.refresh_from_db()
+    assert proof.status == ProofStatus.SUBMITTED
     return proof
 
 
@@ -126,8 +124,8 @@ def test_an_overpayment_is_reclaimed_after_a_hearing_by_two_people_and_repaid_wi
         Decimal("1500.00"),
         Decimal("-1000.00"),
     )
-    # All 2,500 EUR were paid on 15 Jan 2026 and none is spent by today (the receipts lie after today): the
-    # money was held longer than the six weeks allowed, so § 49a(4) interest is shown.
+    # All 2,500 EUR were paid on 15 Jan 2026 but spent only in the last days: the money was held longer than the
+    # six weeks allowed, so § 49a(4) interest is shown.
     assert check.late_use_interest > 0
     sampled = set(proof.receipts.filter(in_sample=True).values_list("pk", flat=True))
     assert len(sampled) == 1  # 20 % of four receipts, rounded up

@@ -10,6 +10,7 @@ from viewflow.workflow import flow, lock
 from applications.deadlines import last_moment_of
 from grants.claims import grant_close
 from grants.models import CheckResult, CheckStatus, ClaimStatus, PaymentStatus, ProofKind
+from grants.proofs import proof_open
 from workflow import grant_views, views
 from workflow.messages import tell_organisation
 from workflow.models import GrantProcess, PaymentProcess
@@ -118,6 +119,7 @@ class GrantFlow(flow.Flow):
     def send_final(self, activation):
         grant = activation.process.grant
         grant.refresh_from_db()
+        proof_open(grant=grant)  # the draft of the proof of use, with its due date, from now on
         tell_organisation(grant.application, "grant_final", final_on=grant.final_on.isoformat())
 
     def _proof(self, activation):
