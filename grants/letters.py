@@ -339,9 +339,8 @@ def grant_letter_render(*, letter: GrantLetter) -> bool:
     if storage.exists(path):
         storage.delete(path)
     stored = storage.save(path, ContentFile(pdf))
-    return bool(
-        GrantLetter.objects.filter(pk=letter.pk, rendered_at__isnull=True).update(file=stored, rendered_at=timezone.now())
-    )
+    unrendered = GrantLetter.objects.filter(pk=letter.pk, rendered_at__isnull=True)
+    return bool(unrendered.update(file=stored, rendered_at=timezone.now()))
 
 
 def unrendered_grant_letters(*, grace: timedelta = timedelta(seconds=30)):

@@ -7,7 +7,9 @@ from django.db import OperationalError
 
 
 # Retried like the decision letter: a database away for a while does not lose the letter; the sweep takes over after.
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=2, retry_backoff_max=30, retry_jitter=False, max_retries=12)
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=2, retry_backoff_max=30, retry_jitter=False, max_retries=12
+)
 def render_grant_letter(*, letter_id: int) -> bool:
     """Render and store one letter; a letter already rendered (a redelivered message, the sweep) is left alone."""
     from grants.letters import grant_letter_render

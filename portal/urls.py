@@ -26,4 +26,5 @@ urlpatterns = [
     path("applications/<int:pk>/letter-status/", views.letter_status, name="letter_status"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("letters/<int:pk>/download/", views.letter_download, name="letter_download"),
+    path("grants/letters/<int:pk>/download/", grant_views.grant_letter_download, name="grant_letter_download"),
 ]

@@ -121,7 +121,8 @@ def test_an_amendment_amends_the_decision_and_keeps_the_rest(grant, django_captu
     letter = issue(grant, "amendment", AMENDMENT, django_capture_on_commit_callbacks)
     text = text_of(letter)
     decided = timezone.localdate(grant.decision.approved_at).strftime("%d.%m.%Y")
-    assert f"1. Der Zuwendungsbescheid vom {decided} (Aktenzeichen {grant.application.reference}) wird wie folgt geändert" in text
+    reference = grant.application.reference
+    assert f"1. Der Zuwendungsbescheid vom {decided} (Aktenzeichen {reference}) wird wie folgt geändert" in text
     assert "Die Zuwendung wird auf bis zu 2.800,00 EUR festgesetzt (bisher 2.500,00 EUR)" in text
     assert "Der Bewilligungszeitraum wird bis zum 31.12.2026 verlängert (bisher bis zum 31.10.2026)" in text
     assert "Finanzierungsplan in der Fassung 2 (Anlage)" in text
@@ -152,8 +153,9 @@ def test_a_revocation_states_tenor_ground_discretion_period_and_remedy(grant, dj
     text = text_of(letter)
     assert "teilweise, in Höhe von 1.234,56 EUR, mit Wirkung vom 01.04.2026 widerrufen" in text
     assert "Die Zuwendung beträgt damit 1.265,44 EUR" in text  # 2,500.00 - 1,234.56
-    assert "2. Der zu erstattende Betrag wird auf 1.234,56 EUR festgesetzt. Er ist bis zum 31.05.2027 zu erstatten (§ 49a Absatz 1 VwVfG)" in text
-    assert "3. Der Erstattungsbetrag ist vom 01.04.2026 an mit fünf Prozentpunkten über dem Basiszinssatz jährlich zu verzinsen" in text
+    assert "2. Der zu erstattende Betrag wird auf 1.234,56 EUR festgesetzt." in text
+    assert "Er ist bis zum 31.05.2027 zu erstatten (§ 49a Absatz 1 VwVfG)" in text
+    assert "3. Der Erstattungsbetrag ist vom 01.04.2026 an mit fünf Prozentpunkten über dem Basiszinssatz" in text
     assert "Zinsen in Höhe von 98,76 EUR aufgelaufen" in text
     assert "§ 49 Absatz 3 Satz 1 Nummer 1 VwVfG" in text
     assert "intendiertes Ermessen" in text
@@ -236,3 +238,56 @@ def test_a_summary_page_follows_in_the_submitters_language(grant, alice):
     alice.language = "de"
     alice.save(update_fields=["language"])
     assert 'class="summary"' not in render_grant_letter_html(GrantLetter.objects.get(pk=letter.pk))
+
+
+def test_the_first_retrieval_by_a_representative_delivers_the_letter(
+    client, grant, alice, bob, django_capture_on_commit_callbacks
+):
+    letter = issue(grant, "revocation", REVOCATION, django_capture_on_commit_callbacks)
+    client.force_login(bob)  # a plain member may read it, but that delivers nothing
+    response = client.get(f"/grants/letters/{letter.pk}/download/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    letter.refresh_from_db()
+    assert (letter.retrieved_at, letter.delivered_at) == (None, None)
+    client.force_login(alice)
+    assert client.get(f"/grants/letters/{letter.pk}/download/").status_code == 200
+    letter.refresh_from_db()
+    assert letter.retrieved_by == alice
+    assert letter.delivered_at == timezone.localdate(letter.retrieved_at) + timedelta(days=1)
+    first = letter.retrieved_at
+    client.get(f"/grants/letters/{letter.pk}/download/")
+    letter.refresh_from_db()
+    assert letter.retrieved_at == first  # later downloads change nothing
+
+
+def test_without_consent_a_download_delivers_nothing(client, grant, alice, django_capture_on_commit_callbacks):
+    type(grant.application).objects.filter(pk=grant.application_id).update(delivery_consent_at=None)
+    letter = issue(grant, "amendment", AMENDMENT, django_capture_on_commit_callbacks)
+    client.force_login(alice)
+    assert client.get(f"/grants/letters/{letter.pk}/download/").status_code == 200
+    letter.refresh_from_db()
+    assert letter.delivered_at is None
+
+
+def test_another_organisation_gets_404(client, grant, charlie, django_capture_on_commit_callbacks):
+    letter = issue(grant, "closing", CLOSING, django_capture_on_commit_callbacks)
+    client.force_login(charlie)
+    assert client.get(f"/grants/letters/{letter.pk}/download/").status_code == 404
+    letter.refresh_from_db()
+    assert letter.retrieved_at is None
+
+
+def test_the_letters_are_listed_for_the_organisation_and_the_office(
+    client, grant, alice, clerk, django_capture_on_commit_callbacks
+):
+    letter = issue(grant, "hearing", HEARING, django_capture_on_commit_callbacks)
+    client.force_login(alice)
+    page = client.get(f"/applications/{grant.application_id}/").content.decode()
+    assert f'href="/grants/letters/{letter.pk}/download/"' in page
+    client.force_login(clerk)
+    page = client.get(f"/staff/applications/{grant.application_id}/").content.decode()
+    assert f'href="/staff/grant-letters/{letter.pk}/"' in page
+    response = client.get(f"/staff/grant-letters/{letter.pk}/")
+    assert response.status_code == 200
+    letter.refresh_from_db()
+    assert letter.retrieved_at is None  # the office's reading delivers nothing
