@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from applications.errors import ApplicationError, NotAllowed
-from grants.models import Grant
 from grants.letters import grant_letter_download_record
+from grants.models import Grant
 from grants.selectors import grant_letters_for_member, money_position
 from grants.services import expected_final_on, payment_window_end
 from organisations.selectors import is_representative
@@ -39,6 +39,7 @@ def grant_context(grant: Grant, user) -> dict:
         "may_act": is_representative(user, grant.organisation),
         "window_end": payment_window_end(grant, timezone.localdate()),
         "grant_letters": grant_letters_for_member(user).filter(grant=grant).order_by("created"),
+        "change_reports": grant.change_reports.order_by("reported_at"),
     }
 
 

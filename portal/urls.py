@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import grant_views, views
+from portal import change_views, grant_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("applications/<int:pk>/early-start/", views.early_start, name="early_start"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/payments/new/", grant_views.payment_request, name="payment_request"),
+    path("applications/<int:pk>/changes/new/", change_views.change_report, name="change_report"),
     path("applications/<int:pk>/waive-appeal/", grant_views.appeal_waiver, name="appeal_waiver"),
     path("applications/<int:pk>/letter-status/", views.letter_status, name="letter_status"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),

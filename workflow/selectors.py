@@ -5,6 +5,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflow.flows import EarlyStartFlow, FundingFlow
+from workflow.flows.change import ChangeFlow
 from workflow.flows.grant import PaymentFlow
 from workflow.models import FundingProcess, on_staff_process
 
@@ -21,6 +22,8 @@ STAFF_NODES = (
     EarlyStartFlow.decide,
     PaymentFlow.certify,
     PaymentFlow.release,
+    ChangeFlow.assess,
+    ChangeFlow.approve,
 )
 
 
@@ -56,6 +59,7 @@ def open_task_for_staff(user, task_id: int) -> Task | None:
             *(f"process__fundingprocess__application__{r}" for r in related),
             *(f"process__earlystartprocess__request__application__{r}" for r in related),
             *(f"process__paymentprocess__payment__grant__application__{r}" for r in related),
+            *(f"process__changeprocess__report__grant__application__{r}" for r in related),
         )
         .filter(pk=task_id)
         .first()

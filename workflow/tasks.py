@@ -75,9 +75,8 @@ def report_letter_files_without_rows() -> int:
     from django.core.mail import EmailMessage
 
     from applications.services import letter_files_without_rows
-    from notifications import mail
-
     from grants.models import GrantLetter
+    from notifications import mail
 
     grant_letter_files = set(GrantLetter.objects.exclude(file="").values_list("file", flat=True))
     orphans = [path for path in letter_files_without_rows() if path not in grant_letter_files]
