@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grants.tolerance import assess_change
@@ -41,6 +41,7 @@ def test_a_longer_period_or_another_purpose_is_beyond():
 amounts = st.decimals(min_value=D("1.00"), max_value=D("100000.00"), places=2)
 
 
+@settings(deadline=None)  # a loaded CI machine must not fail a pure rule on time
 @given(st.lists(amounts, min_size=1, max_size=6), st.data())
 def test_within_means_no_line_moves_more_than_a_fifth_and_the_total_does_not_rise(plan, data):
     planned = dict(enumerate(plan, start=1))
