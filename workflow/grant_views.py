@@ -119,6 +119,7 @@ def grant_section(request, application) -> dict:
         "grant_payments": grant.payment_requests.select_related("certified_by", "released_by").order_by("number"),
         "appeals": grant.appeals.all(),
         "grant_letters": grant.letters.select_related("retrieved_by").order_by("created"),
+        "change_reports": grant.change_reports.select_related("proposed_by", "approved_by").order_by("reported_at"),
         "final_on": expected_final_on(grant),
         "appeal_form": ((AppealEndForm() if pending else AppealRecordForm()) if may_record else None),
     }
