@@ -105,10 +105,13 @@ STAFF_PROCESSES = (
 )
 
 
-def applications_by_process(process_ids, related=()) -> dict:
-    """The application each process is about, by process id: one query per process kind."""
+def applications_by_process(process_ids, related=(), kinds=None) -> dict:
+    """The application each process is about, by process id: one query per process kind (of `kinds`, the process
+    models the ids belong to, when the caller knows them)."""
     applications = {}
     for model, path in STAFF_PROCESSES:
+        if kinds is not None and model not in kinds:
+            continue
         select = [f"{path}__{name}" for name in related] or [path]
         for process in model.objects.filter(pk__in=process_ids).select_related(*select):
             target = process

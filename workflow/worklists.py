@@ -112,7 +112,8 @@ def task_rows(user, tasks: list[Task], *, now=None) -> list[dict]:
 
     now = now or timezone.now()
     ids = [task.process_id for task in tasks]
-    applications = applications_by_process(ids, ("organisation", "call__programme"))
+    kinds = {task.flow_task.flow_class.process_class for task in tasks}
+    applications = applications_by_process(ids, ("organisation", "call__programme"), kinds)
     approving = [applications[t.process_id].pk for t in tasks if t.flow_task is FundingFlow.approve]
     proposers = dict(
         Decision.objects.filter(application__in=approving, status=DecisionStatus.PROPOSED).values_list(
