@@ -242,6 +242,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "sweep-stalled-steps": {"task": "workflow.tasks.sweep_stalled_steps", "schedule": 30.0},
+    "sweep-unrendered-grant-letters": {"task": "grants.tasks.sweep_unrendered_grant_letters", "schedule": 60.0},
     "check-letter-files": {
         "task": "workflow.tasks.report_letter_files_without_rows",
         "schedule": crontab(hour=3, minute=30),

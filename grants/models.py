@@ -593,3 +593,87 @@ class GrantLetter(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}: {self.grant.application}"
+
+
+class ChangeKind(models.TextChoices):
+    COSTS = "costs", _("costs shifted between plan lines")
+    PERIOD = "period", _("the project takes longer (period extended)")
+    PARTNER = "partner", _("a partner dropped out")
+    OTHER = "other", _("the purpose or something else changes")
+
+
+class ChangeStatus(models.TextChoices):
+    REPORTED = "reported", _("reported")
+    NOTED = "noted", _("noted (within what the plan allows)")
+    PROPOSED = "proposed", _("amendment proposed, waiting for approval")
+    AMENDED = "amended", _("amended")
+    REFUSED = "refused", _("refused")
+
+
+class ChangeReport(models.Model):
+    """Änderungsmitteilung (ANBest-P Nr. 5): the organisation reports a change in costs, period, partners or
+    purpose, with reasons. Within the tolerance of ANBest-P Nr. 1.2 the office notes it; beyond it a clerk proposes
+    an amendment decision (Änderungsbescheid) with a new plan version and a second person approves it."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="change_reports")
+    kind = models.CharField(_("what changes"), max_length=20, choices=ChangeKind.choices)
+    description = models.TextField(_("what changes, and why"))
+    new_period_end = models.DateField(_("new end of the approval period"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.REPORTED)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    proposed_amount = models.DecimalField(
+        _("proposed grant (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note from the office"), blank=True)
+    plan_version = models.OneToOneField(
+        PlanVersion, on_delete=models.PROTECT, related_name="change_report", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["grant", "reported_at"]
+        verbose_name = _("change report")
+        verbose_name_plural = _("change reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("proposed_by")),
+                name="change_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | Q(proposed_by__isnull=False),
+                name="change_proposed_before_approval",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="change_report_status")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.grant.application}"
+
+
+class ChangeLine(models.Model):
+    """The new amount the organisation reports for one line of the current plan."""
+
+    report = models.ForeignKey(ChangeReport, on_delete=models.CASCADE, related_name="lines")
+    plan_line = models.ForeignKey(PlanLine, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("new amount (EUR)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["report", "plan_line__position"]
+        verbose_name = _("changed plan line")
+        verbose_name_plural = _("changed plan lines")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "plan_line"], name="one_change_per_plan_line"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="change_line_not_negative"),
+        ]

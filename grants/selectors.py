@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
-from grants.models import CLAIMING_PAYMENT_STATUSES, Grant, PaymentRequest, PaymentStatus
+from grants.models import CLAIMING_PAYMENT_STATUSES, Grant, GrantLetter, PaymentRequest, PaymentStatus
 
 ZERO = Decimal("0.00")
 
@@ -51,3 +51,14 @@ def grants_for_staff(user) -> QuerySet[Grant]:
 
 def payments_for_staff(user) -> QuerySet[PaymentRequest]:
     return PaymentRequest.objects.filter(grant__in=grants_for_staff(user))
+
+
+def grant_letters_for_member(user) -> QuerySet[GrantLetter]:
+    """The rendered letters of the user's organisations' grants; nothing else, ever."""
+    return GrantLetter.objects.filter(grant__in=grants_for_member(user), rendered_at__isnull=False).select_related(
+        "grant__application"
+    )
+
+
+def grant_letters_for_staff(user) -> QuerySet[GrantLetter]:
+    return GrantLetter.objects.filter(grant__in=grants_for_staff(user)).select_related("grant__application")

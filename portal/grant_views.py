@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from applications.errors import ApplicationError, NotAllowed
+from grants.letters import grant_letter_download_record
 from grants.models import Grant
-from grants.selectors import money_position
+from grants.selectors import grant_letters_for_member, money_position
 from grants.services import expected_final_on, payment_window_end
 from organisations.selectors import is_representative
 from portal.forms import PaymentRequestForm, WaiverForm
@@ -41,7 +42,20 @@ def grant_context(grant: Grant, user) -> dict:
         "may_act": is_representative(user, grant.organisation),
         "window_end": payment_window_end(grant, timezone.localdate()),
         "proof_links": proof_links(grant) if grant.final_on else [],
+        "grant_letters": grant_letters_for_member(user).filter(grant=grant).order_by("created"),
+        "change_reports": grant.change_reports.order_by("reported_at"),
     }
+
+
+@login_required
+def grant_letter_download(request, pk):
+    """A letter after the decision; the first retrieval by a person authorised to receive letters delivers it."""
+    letter = grant_letters_for_member(request.user).filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    grant_letter_download_record(letter=letter, by=request.user)
+    filename = letter.file.name.rsplit("/", 1)[-1]
+    return FileResponse(letter.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import grant_views, proof_views, views
+from portal import change_views, grant_views, proof_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/payments/new/", grant_views.payment_request, name="payment_request"),
     path("applications/<int:pk>/hearing/", grant_views.hearing_answer, name="hearing_answer"),
+    path("applications/<int:pk>/changes/new/", change_views.change_report, name="change_report"),
     path("applications/<int:pk>/waive-appeal/", grant_views.appeal_waiver, name="appeal_waiver"),
     path("applications/<int:pk>/proof/", proof_views.proof_start, name="proof_start"),
     path("applications/<int:pk>/proof/interim/<int:year>/", proof_views.proof_start, name="interim_proof_start"),
@@ -41,4 +42,5 @@ urlpatterns = [
     path("applications/<int:pk>/letter-status/", views.letter_status, name="letter_status"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("letters/<int:pk>/download/", views.letter_download, name="letter_download"),
+    path("grants/letters/<int:pk>/download/", grant_views.grant_letter_download, name="grant_letter_download"),
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow import chart, flow
 
 from workflow.flows import EarlyStartFlow, FundingFlow
+from workflow.flows.change import ChangeFlow
 from workflow.flows.grant import GrantFlow, PaymentFlow
 from workflow.selectors import STAFF_NODES
 
@@ -34,6 +35,12 @@ STAFF_STEPS = tuple(STAFF_NODES)
 def step_labels() -> dict[str, str]:
     """Each step's title in the active language; steps sharing a title (the two review slots) are numbered."""
     others = (*waiting_steps(EarlyStartFlow), *waiting_steps(PaymentFlow), *waiting_steps(GrantFlow))
+    others = (
+        *waiting_steps(EarlyStartFlow),
+        *waiting_steps(PaymentFlow),
+        *waiting_steps(GrantFlow),
+        *waiting_steps(ChangeFlow),
+    )
     nodes = [*funding_steps(), *(node for node in others if node not in funding_steps())]
     titles = {step_key(node): str(node.task_title) for node in nodes}
     shared = Counter(titles.values())

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +12,7 @@ from django.views import View
 from applications.errors import ApplicationError, NotAllowed
 from applications.selectors import applications_for_staff
 from grants.models import AppealOutcome, CheckStatus, Grant, GrantLetterKind, GrantStatus, ProofKind
-from grants.selectors import money_position
+from grants.selectors import grant_letters_for_staff, money_position
 from grants.services import expected_final_on, payment_certify, payment_refuse, payment_release
 from workflow.errors import ProcessBusy
 from workflow.forms import AppealEndForm, AppealRecordForm, ApprovalForm, PaymentDecisionForm
@@ -96,6 +96,18 @@ class AppealView(LoginRequiredMixin, View):
         return render(request, "workflow/application.html", context, status=400)
 
 
+class GrantLetterView(LoginRequiredMixin, View):
+    """Staff read a letter after the decision (their reading delivers nothing)."""
+
+    def get(self, request, pk):
+        from workflow.views import require_staff
+
+        require_staff(request.user)
+        letter = get_object_or_404(grant_letters_for_staff(request.user).filter(rendered_at__isnull=False), pk=pk)
+        filename = letter.file.name.rsplit("/", 1)[-1]
+        return FileResponse(letter.file.open("rb"), filename=filename, content_type="application/pdf")
+
+
 def grant_section(request, application) -> dict:
     """What the staff application page shows of the grant: money, payments, appeals, and the appeal form."""
     grant = Grant.objects.filter(application=application).first()
@@ -108,6 +120,8 @@ def grant_section(request, application) -> dict:
         "money": money_position(grant),
         "grant_payments": grant.payment_requests.select_related("certified_by", "released_by").order_by("number"),
         "appeals": grant.appeals.all(),
+        "grant_letters": grant.letters.select_related("retrieved_by").order_by("created"),
+        "change_reports": grant.change_reports.select_related("proposed_by", "approved_by").order_by("reported_at"),
         "final_on": expected_final_on(grant),
         "appeal_form": ((AppealEndForm() if pending else AppealRecordForm()) if may_record else None),
     }

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from applications.models import Application, EarlyStartRequest
-from grants.models import Grant, PaymentRequest
+from grants.models import ChangeReport, Grant, PaymentRequest
 
 
 class ScopeKeys(models.Model):
@@ -80,12 +80,29 @@ class PaymentProcess(ScopeKeys, Process):
         return self.payment.grant.application
 
 
+class ChangeProcess(ScopeKeys, Process):
+    """The office's handling of one reported change: noted, amended (four eyes) or refused."""
+
+    report = models.OneToOneField(
+        ChangeReport, on_delete=models.PROTECT, related_name="process", verbose_name=_("change report")
+    )
+
+    class Meta:
+        verbose_name = _("change procedure")
+        verbose_name_plural = _("change procedures")
+
+    @property
+    def application(self):
+        return self.report.grant.application
+
+
 # The processes whose tasks staff work on, each with the path from it to the application it is about.
 STAFF_PROCESSES = (
     (FundingProcess, "application"),
     (EarlyStartProcess, "request__application"),
     (PaymentProcess, "payment__grant__application"),
     (GrantProcess, "grant__application"),
+    (ChangeProcess, "report__grant__application"),
 )
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("applications/<int:pk>/", views.ApplicationView.as_view(), name="application"),
     path("documents/<int:pk>/", views.DocumentView.as_view(), name="document"),
     path("applications/<int:pk>/appeal/", grant_views.AppealView.as_view(), name="appeal"),
+    path("grant-letters/<int:pk>/", grant_views.GrantLetterView.as_view(), name="grant_letter"),
     path("applications/<int:pk>/cancel/", views.CancelView.as_view(), name="application_cancel"),
     path(
         "applications/<int:pk>/letters/<int:letter_pk>/posted/",

@@ -19,6 +19,7 @@ from viewflow.workflow.status import STATUS
 from applications.models import Decision, DecisionStatus
 from applications.selectors import programme_scope
 from workflow.flows import EarlyStartFlow, FundingFlow
+from workflow.flows.change import ChangeFlow
 from workflow.flows.grant import GrantFlow, PaymentFlow
 from workflow.models import applications_by_process, on_staff_process
 from workflow.selectors import STAFF_NODES
@@ -32,6 +33,7 @@ STEPS = {node.name: node for node in STAFF_NODES if node.flow_class is FundingFl
 STEPS[f"early_start_{EarlyStartFlow.decide.name}"] = EarlyStartFlow.decide
 STEPS.update({f"payment_{node.name}": node for node in (PaymentFlow.certify, PaymentFlow.release)})
 STEPS.update({f"grant_{node.name}": node for node in STAFF_NODES if node.flow_class is GrantFlow})
+STEPS.update({f"change_{node.name}": node for node in (ChangeFlow.assess, ChangeFlow.approve)})
 
 COUNT_CAP = 1000  # lists count up to this many tasks exactly, beyond it they say "more than 1,000"
 
