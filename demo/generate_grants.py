@@ -418,7 +418,7 @@ class GrantPlanner:
         from applications.deadlines import last_moment_of
 
         trace.hear(clerk.id, hearing_at, last_moment_of(deadline))
-        self._event(app, "hearing_sent", hearing_at, clerk)
+        self._event(app, "hearing", hearing_at, clerk)
         if plan.state == "hearing":
             return
         answered = min(hearing_at + timedelta(hours=r.uniform(24, 240)), latest)
@@ -441,7 +441,7 @@ class GrantPlanner:
         trace.propose_revocation(clerk.id, proposed)
         trace.approve_revocation(approver.id, decided)
         self._event(app, "hearing_answered", answered, representative)
-        self._event(app, "revocation_proposed", proposed, clerk)
+        self._event(app, "revoke_proposed", proposed, clerk)
         self._event(app, "revoked", decided, approver)
 
     def _recalculated(self, plan: GrantPlan, actual: list[Decimal]) -> Decimal:

@@ -38,15 +38,13 @@ from applications.services import (
 from demo.generate import placeholder_pdf
 from grants.checks import proof_check_approve, proof_check_propose
 from grants.claims import claim_approve, claim_hearing, claim_propose_revocation
-from grants.models import PROOF_CHECKS, Grant, ProofLine, ProofOfUse, ProofStatus, Receipt
+from grants.models import PROOF_CHECKS, Grant, ProofOfUse
 from grants.services import appeal_record, payment_certify, payment_release, payments_mark_paid
 from organisations.models import Organisation
 from organisations.services import bank_account_set
 from workflow.flows import FundingFlow
 from workflow.flows.grant import GrantFlow, PaymentFlow
 from workflow.grant_services import appeal_waive_and_continue, claim_answer_and_continue, payment_request_and_start
-from workflow.grant_views import issue_letter
-from workflow.messages import tell_organisation
 from workflow.services import application_submit_and_start, task_complete
 from workflow.tasks import create_decision_letter
 
@@ -249,6 +247,7 @@ def _demo_grant(spec: DemoGrant, users: dict) -> Grant:
         by=representative,
         answer="Zwei Workshops sind ausgefallen, weil die Referentin erkrankt war. Wir zahlen den Betrag zurück.",
     )
+    payment.refresh_from_db()
     _revoke(grant, users["clerk"], users["approver"], payment.paid_on)
     return grant
 
@@ -386,57 +385,42 @@ def _release(payment, by) -> None:
 
 
 def _submitted_proof(grant: Grant, by, actual: tuple[str, ...] | None) -> ProofOfUse:
-    """The organisation's proof: the actual costs per plan line with a receipt list, then submitted."""
+    """The organisation's proof, written and submitted through the services its pages use: the actual costs per plan
+    line with a receipt list."""
+    from grants.proofs import proof_open, proof_update, receipt_add
+    from workflow.grant_services import proof_submit_and_continue
+
     lines = list(grant.plan_versions.get(number=1).lines.all())
     figures = [Decimal(value) for value in actual] if actual else [line.amount for line in lines]
-    proof = ProofOfUse.objects.create(
-        grant=grant,
-        due_on=grant.period_end + timedelta(days=183),
+    proof = proof_open(grant=grant)
+    proof_update(
+        proof=proof,
+        by=by,
         report="Das Projekt lief wie geplant; die Teilnehmenden kamen regelmäßig."
         if actual is None
         else "Das Projekt lief kleiner als geplant: einige Termine fielen aus, die Ausgaben waren geringer.",
         purpose_achieved=True,
         actual_own_funds=grant.own_funds,
         actual_third_party_funds=grant.third_party_funds,
+        actuals={line.pk: spent for line, spent in zip(lines, figures, strict=True)},
     )
     position = 0
     for line, spent in zip(lines, figures, strict=True):
-        ProofLine.objects.create(proof=proof, plan_line=line, actual=spent)
         parts = [spent - spent // 2, spent // 2] if spent >= 2 else [spent]
         for amount in (part for part in parts if part > 0):
             position += 1
-            Receipt.objects.create(
+            receipt_add(
                 proof=proof,
-                position=position,
-                date=grant.period_start + timedelta(days=position * 7),
+                by=by,
+                date=timezone.localdate() - timedelta(days=60 - position),
                 payee=f"Rechnung {position}: {line.description}",
                 purpose=line.description,
                 amount=amount,
                 plan_line=line,
             )
-    _submit(proof, by)
+    proof_submit_and_continue(proof=proof, by=by, declaration=True)
     proof.refresh_from_db()
     return proof
-
-
-def _submit(proof: ProofOfUse, by) -> None:
-    """Submitted through `grants.proofs` once that room exists; until then as the portal's submission does."""
-    try:
-        from grants.proofs import proof_submit  # noqa: F401
-    except ImportError:
-
-        def submit(process):
-            ProofOfUse.objects.filter(pk=proof.pk).update(
-                status=ProofStatus.SUBMITTED, submitted_by=by, submitted_at=timezone.now()
-            )
-
-        task_complete(
-            task=_open_task(GrantFlow.submit_proof, process__grantprocess__grant=proof.grant), by=by, action=submit
-        )
-    else:
-        from workflow.grant_services import proof_submit_and_continue
-
-        proof_submit_and_continue(proof=proof, by=by, declaration=True)
 
 
 def _propose_check(grant: Grant, proof: ProofOfUse, clerk) -> None:
@@ -476,8 +460,6 @@ def _hear(grant: Grant, clerk):
             deadline=today + timedelta(days=21),
             proof_check=check,
         )
-        issue_letter(process.grant, "hearing", claim=claim)
-        tell_organisation(process.grant.application, "hearing_sent", deadline=claim.hearing_deadline.isoformat())
         return claim
 
     return task_complete(task=_open_task(GrantFlow.hear, process__grantprocess__grant=grant), by=clerk, action=hear)
@@ -502,10 +484,8 @@ def _revoke(grant: Grant, clerk, approver, paid_on: date) -> None:
         ),
     )
 
-    def approve(process):
-        decided = claim_approve(claim=claim, by=approver)
-        issue_letter(process.grant, "revocation", claim=decided)
-        tell_organisation(process.grant.application, "revocation_decided")
-        return decided
-
-    task_complete(task=_open_task(GrantFlow.approve_revocation, **on), by=approver, action=approve)
+    task_complete(
+        task=_open_task(GrantFlow.approve_revocation, **on),
+        by=approver,
+        action=lambda process: claim_approve(claim=claim, by=approver),
+    )

@@ -14,7 +14,18 @@ from applications.models import EventKind
 from applications.services import event_record
 from grants.errors import ApplicationError, NotAllowed
 from grants.interest import BaseRateMissing, base_rates, claim_balance
-from grants.models import Claim, ClaimStatus, Grant, GrantStatus, Repayment, RevocationGround, RevocationScope
+from grants.letter_contexts import closing_context, hearing_context, revocation_context
+from grants.letters import grant_letter_issue
+from grants.models import (
+    Claim,
+    ClaimStatus,
+    Grant,
+    GrantLetterKind,
+    GrantStatus,
+    Repayment,
+    RevocationGround,
+    RevocationScope,
+)
 from organisations.selectors import organisations_for_user
 
 HEARING_DAYS = 14  # a usual period to answer a hearing: two weeks, at least
@@ -67,6 +78,7 @@ def claim_hearing(*, grant: Grant, by, amount: Decimal, known_on: date, text: st
     grant.status = GrantStatus.RECLAIM
     grant.save(update_fields=["status"])
     event_record(grant.application, EventKind.HEARING_SENT, by, f"{format_money(amount)} EUR")
+    grant_letter_issue(grant=grant, kind=GrantLetterKind.HEARING, context=hearing_context(claim))
     return claim
 
 
@@ -126,7 +138,9 @@ def claim_propose_revocation(
         errors.append(("revoked_amount", _("The revoked amount must be above zero and at most the grant.")))
     if scope == RevocationScope.FULL and revoked_amount != claim.grant.amount:
         errors.append(("revoked_amount", _("A full revocation revokes the whole grant.")))
-    if repay_by < timezone.localdate():
+    if effective_on is None:
+        errors.append(("effective_on", _("Say from which day the revocation takes effect.")))
+    if repay_by is None or repay_by < timezone.localdate():
         errors.append(("repay_by", _("The day to repay by cannot be in the past.")))
     if timezone.localdate() > claim.revocation_deadline:
         errors.append(
@@ -176,9 +190,11 @@ def claim_approve(*, claim: Claim, by) -> Claim:
             _("The one-year period for a revocation ended on %(date)s (§ 48(4), § 49(3) VwVfG).")
             % {"date": _day(claim.revocation_deadline)}
         )
+    grant = Grant.objects.select_for_update().get(pk=claim.grant_id)  # letters of a grant are numbered under its lock
     claim.status, claim.approved_by, claim.approved_at = ClaimStatus.DECIDED, by, timezone.now()
     claim.save(update_fields=["status", "approved_by", "approved_at"])
     event_record(claim.grant.application, EventKind.REVOKED, by, f"{format_money(claim.amount)} EUR")
+    grant_letter_issue(grant=grant, kind=GrantLetterKind.REVOCATION, context=revocation_context(claim))
     return claim
 
 
@@ -252,4 +268,5 @@ def grant_close(*, grant: Grant, by=None) -> Grant:
     grant.status, grant.closed_at = GrantStatus.CLOSED, timezone.now()
     grant.save(update_fields=["status", "closed_at"])
     event_record(grant.application, EventKind.GRANT_CLOSED, by)
+    grant_letter_issue(grant=grant, kind=GrantLetterKind.CLOSING, context=closing_context(grant))
     return grant

@@ -75,19 +75,6 @@ EVENT_KINDS: dict[str, EventKind] = {
             _("It tells you what is missing from your proof of use."),
         ),
         EventKind(
-            "hearing_sent",
-            _("The office intends to reclaim money and asks for your answer"),
-            ORGANISATION,
-            _("It sets a deadline for your answer."),
-        ),
-        EventKind(
-            "revocation_decided",
-            _("Money of a grant is to be repaid"),
-            ORGANISATION,
-            _("It has legal effect: the grant was revoked and money is to be repaid."),
-        ),
-        EventKind("grant_closed", _("A grant was closed"), ORGANISATION),
-        EventKind(
             "proof_reminder",
             _("Reminder: a proof of use is due soon"),
             ORGANISATION,

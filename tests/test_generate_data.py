@@ -49,10 +49,6 @@ from grants.models import (
     GrantStatus,
     PaymentRequest,
     PaymentStatus,
-    ProofLine,
-    ProofOfUse,
-    ProofStatus,
-    Receipt,
 )
 from grants.services import payment_certify, payment_refuse, payment_release, payments_mark_paid
 from organisations.models import BankAccount, Membership, Organisation, User
@@ -565,33 +561,31 @@ class GrantRun:
         payments_mark_paid(payments=[payment], by=self.officer, paid_on=timezone.localdate())
 
     def submit_proof(self, actual):
+        from grants.proofs import proof_open, proof_update, receipt_add
+        from workflow.grant_services import proof_submit_and_continue
+
         alice = self.p["alice"]
         line = self.grant.plan_versions.get().lines.get()
-        proof = ProofOfUse.objects.create(
-            grant=self.grant,
-            due_on=self.grant.period_end + timedelta(days=180),
+        proof = proof_open(grant=self.grant)
+        proof_update(
+            proof=proof,
+            by=alice,
             report="Bericht",
             purpose_achieved=True,
             actual_own_funds=Decimal("500.00"),
             actual_third_party_funds=Decimal("0.00"),
+            actuals={line.pk: Decimal(actual)},
         )
-        ProofLine.objects.create(proof=proof, plan_line=line, actual=Decimal(actual))
-        Receipt.objects.create(
+        receipt_add(
             proof=proof,
-            position=1,
-            date=self.grant.period_start,
+            by=alice,
+            date=timezone.localdate(),
             payee="Trainerin",
             purpose="Honorar",
             amount=Decimal(actual),
             plan_line=line,
         )
-        task_complete(
-            task=self._task(GrantFlow.submit_proof),
-            by=alice,
-            action=lambda process: ProofOfUse.objects.filter(pk=proof.pk).update(
-                status=ProofStatus.SUBMITTED, submitted_by=alice
-            ),
-        )
+        proof_submit_and_continue(proof=proof, by=alice, declaration=True)
         self.trace.submit_proof(alice.pk, self._at())
         self.proof = proof
 

@@ -11,7 +11,7 @@ from django.views import View
 
 from applications.errors import ApplicationError, NotAllowed
 from applications.selectors import applications_for_staff
-from grants.models import AppealOutcome, CheckStatus, Grant, GrantLetterKind, GrantStatus, ProofKind
+from grants.models import AppealOutcome, CheckStatus, Grant, GrantStatus, ProofKind
 from grants.selectors import grant_letters_for_staff, money_position
 from grants.services import expected_final_on, payment_certify, payment_refuse, payment_release
 from workflow.errors import ProcessBusy
@@ -229,10 +229,7 @@ class HearingView(_GrantTaskView):
         grant = process.grant
         proof = grant.proofs.filter(kind=ProofKind.FINAL).first()
         check = proof.checks.filter(status=CheckStatus.APPROVED).order_by("-version").first() if proof else None
-        claim = claim_hearing(grant=grant, by=self.request.user, proof_check=check, **form.cleaned_data)
-        issue_letter(grant, GrantLetterKind.HEARING, claim=claim)
-        tell_organisation(grant.application, "hearing_sent", deadline=claim.hearing_deadline.isoformat())
-        return claim
+        return claim_hearing(grant=grant, by=self.request.user, proof_check=check, **form.cleaned_data)
 
 
 REVOCATION_FIELDS = ("scope", "ground", "revoked_amount", "reasons", "weighing", "effective_on", "repay_by")
@@ -290,10 +287,7 @@ class ApproveRevocationView(_GrantTaskView):
 
         claim = process.grant.claims.order_by("-pk").first()
         if form.cleaned_data["action"] == ApprovalForm.APPROVE:
-            claim = claim_approve(claim=claim, by=self.request.user)
-            issue_letter(process.grant, GrantLetterKind.REVOCATION, claim=claim)
-            tell_organisation(process.grant.application, "revocation_decided")
-            return claim
+            return claim_approve(claim=claim, by=self.request.user)
         return claim_send_back(claim=claim, by=self.request.user, comment=form.cleaned_data["comment"])
 
 
@@ -349,15 +343,6 @@ class RepaymentView(_GrantTaskView):
                 )
                 return redirect("workflow:tasks" if settled else "workflow:task", *([] if settled else [task.pk]))
         return render(request, self.template_name, self.context(task, form), status=400)
-
-
-def issue_letter(grant, kind, **objects):
-    """Issue the letter of `kind` once the letter room is available; until then nothing is written."""
-    try:
-        from grants.letters import grant_letter_issue, letter_context_for
-    except ImportError:
-        return None
-    return grant_letter_issue(grant=grant, kind=kind, context=letter_context_for(grant, kind, **objects))
 
 
 class PaymentOrdersView(LoginRequiredMixin, View):

@@ -160,7 +160,6 @@ class GrantFlow(flow.Flow):
 
     def close_grant(self, activation):
         grant_close(grant=activation.process.grant)
-        tell_organisation(activation.process.grant.application, "grant_closed")
 
 
 class PaymentFlow(flow.Flow):
