@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from applications.errors import ApplicationError, NotAllowed
 from applications.uploads import sniff_content_type, too_large_message
@@ -252,7 +252,10 @@ def _import(request, proof, import_form):
             "file", _("The list was not imported; nothing was changed. Please correct the rows named below.")
         )
         return None, errors
-    messages.success(request, _("%(count)s receipts were imported.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)s receipt was imported.", "%(count)s receipts were imported.", count) % {"count": count},
+    )
     return redirect("portal:proof_step", pk=proof.grant.application_id, proof_id=proof.pk, step="receipts"), []
 
 
