@@ -7,16 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.errors import ApplicationError, NotAllowed
 from applications.fields import DateInput, MoneyField
 from grants.changes import current_plan
 from grants.models import ChangeKind
 from organisations.selectors import is_representative
-from portal.grant_views import _grant_of, grant_context
+from portal.grant_views import _grant_of, attempt, grant_context
 from portal.views import _posted, error_list
 from usertext.forms import UserTextFormMixin
 from workflow.change_services import change_report_and_start
-from workflow.errors import ProcessBusy
 
 
 class ChangeReportForm(UserTextFormMixin, forms.Form):
@@ -65,24 +63,18 @@ def change_report(request, pk):
     if not is_representative(request.user, grant.organisation):
         status = 403  # the page says why, and shows no form
     elif request.method == "POST" and form.is_valid():
-        try:
-            change_report_and_start(
+        status = attempt(
+            form,
+            lambda: change_report_and_start(
                 grant=grant,
                 by=request.user,
                 kind=form.cleaned_data["kind"],
                 description=form.cleaned_data["description"],
                 new_amounts=form.new_amounts(),
                 new_period_end=form.cleaned_data["new_period_end"],
-            )
-        except NotAllowed as error:
-            form.add_error(None, error.message)
-            status = 403
-        except ProcessBusy as error:
-            form.add_error(None, error.message)
-            status = 409
-        except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+            ),
+        )
+        if status is None:
             messages.success(request, _("Your report was sent. The office checks it and tells you."))
             return redirect("portal:application_detail", pk=pk)
     if form.errors and status == 200:

@@ -14,7 +14,6 @@ from grants.services import expected_final_on, payment_window_end
 from organisations.selectors import is_representative
 from portal.forms import PaymentRequestForm, WaiverForm
 from portal.views import _get_application, _posted, error_list
-from workflow.errors import ProcessBusy
 from workflow.grant_services import appeal_waive_and_continue, payment_request_and_start
 
 
@@ -58,23 +57,33 @@ def grant_letter_download(request, pk):
     return FileResponse(letter.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
 
 
+def attempt(form, action) -> int | None:
+    """Run the service call `action()`; None when it worked, else the status of the page that shows why, with the
+    refusal next to its field (or above the form): 403 not allowed, 409 busy or too late, 400 a rule refused it."""
+    from workflow.errors import TaskUnavailable
+
+    try:
+        action()
+    except NotAllowed as error:
+        form.add_error(None, error.message)
+        return 403
+    except TaskUnavailable as error:  # ProcessBusy too
+        form.add_error(None, error.message)
+        return 409
+    except ApplicationError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return 400
+    return None
+
+
 @login_required
 def payment_request(request, pk):
     grant = _grant_of(request, pk)
     form = PaymentRequestForm(_posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            payment_request_and_start(grant=grant, by=request.user, **form.cleaned_data)
-        except NotAllowed as error:
-            form.add_error(None, error.message)
-            status = 403
-        except ProcessBusy as error:
-            form.add_error(None, error.message)
-            status = 409
-        except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        status = attempt(form, lambda: payment_request_and_start(grant=grant, by=request.user, **form.cleaned_data))
+        if status is None:
             messages.success(request, _("Your payment request was sent. The office checks it and tells you."))
             return redirect("portal:application_detail", pk=pk)
     if form.errors and status == 200:
@@ -90,12 +99,8 @@ def appeal_waiver(request, pk):
     form = WaiverForm(_posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            appeal_waive_and_continue(grant=grant, by=request.user)
-        except (ApplicationError, ProcessBusy) as error:
-            form.add_error(None, error.message)
-            status = 403 if isinstance(error, NotAllowed) else 409
-        else:
+        status = attempt(form, lambda: appeal_waive_and_continue(grant=grant, by=request.user))
+        if status is None:
             messages.success(request, _("The waiver was recorded. The decision is final; you can request the money."))
             return redirect("portal:application_detail", pk=pk)
     if form.errors and status == 200:
@@ -110,7 +115,6 @@ def hearing_answer(request, pk):
     """The organisation answers the hearing before money is reclaimed (§ 28 VwVfG)."""
     from grants.models import ClaimStatus
     from portal.forms import HearingAnswerForm
-    from workflow.errors import TaskUnavailable
     from workflow.grant_services import claim_answer_and_continue
 
     grant = _grant_of(request, pk)
@@ -120,16 +124,9 @@ def hearing_answer(request, pk):
     form = HearingAnswerForm(_posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            claim_answer_and_continue(claim=claim, by=request.user, answer=form.cleaned_data["answer"])
-        except NotAllowed as error:
-            form.add_error(None, error.message)
-            status = 403
-        except (ApplicationError, TaskUnavailable) as error:
-            field = getattr(error, "field", None)
-            form.add_error(field if field in form.fields else None, error.message)
-            status = 409 if isinstance(error, TaskUnavailable) else 400
-        else:
+        answer = form.cleaned_data["answer"]
+        status = attempt(form, lambda: claim_answer_and_continue(claim=claim, by=request.user, answer=answer))
+        if status is None:
             messages.success(request, _("Your answer was sent. The office considers it before it decides."))
             return redirect("portal:application_detail", pk=pk)
     if form.errors and status == 200:

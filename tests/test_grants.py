@@ -70,7 +70,9 @@ def test_an_approval_opens_the_grant_with_its_plan_as_version_one(granted):
 def test_money_waits_for_the_decision_to_become_final(granted, alice):
     with pytest.raises(ApplicationError) as refused:
         request_money(granted, alice)
-    assert "delivered" in refused.value.message
+    assert german("Money can be requested once the decision letter has been delivered and become final.") in (
+        refused.value.message
+    )
     letter = deliver(granted, alice)
     due = final_from(letter.delivered_at)
     with pytest.raises(ApplicationError) as refused:
@@ -218,7 +220,9 @@ def test_an_appeal_pauses_payments_until_it_ends(running, alice, clerk, payment_
     appeal = appeal_record(grant=running, by=clerk, kind="action", lodged_on=timezone.localdate())
     with pytest.raises(ApplicationError) as refused:
         payment_release(payment=payment, by=payment_officer)
-    assert "appeal" in refused.value.message
+    assert refused.value.message == german(
+        "An appeal against the decision is pending; payments wait until it has ended."
+    )
     with pytest.raises(ApplicationError):
         request_money(running, alice, "10.00")
     appeal_end_and_continue(appeal=appeal, by=clerk, outcome="withdrawn", decided_on=timezone.localdate())
@@ -317,7 +321,9 @@ def test_money_is_requested_only_into_a_bank_account(granted, alice):
     grant_make_final(grant=granted, today=final_from(letter.delivered_at))
     with pytest.raises(ApplicationError) as refused:
         request_money(granted, alice)
-    assert "bank account" in refused.value.message
+    assert refused.value.message == german(
+        "Give the organisation's bank account first (on the organisation's page); the money is paid into it."
+    )
 
 
 def test_the_payment_officer_downloads_the_order_and_records_the_payment(
