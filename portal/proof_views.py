@@ -184,8 +184,11 @@ def _receipts_step(request, proof):
     edit_id = request.POST.get("receipt") or request.GET.get("edit") or ""
     editing = proof.receipts.filter(pk=int(edit_id)).first() if edit_id.isdigit() else None
     form = _receipt_form(request, proof, lines, editing)
+    # Both forms have a field "file": the import form's ids differ, so that each label leads to its own input.
     import_form = ReceiptImportForm(
-        request.POST if "import" in request.POST else None, request.FILES if "import" in request.POST else None
+        request.POST if "import" in request.POST else None,
+        request.FILES if "import" in request.POST else None,
+        auto_id="id_import_%s",
     )
     import_errors = []
     if request.method == "POST" and "remove" in request.POST:

@@ -371,7 +371,7 @@ def test_receipts_are_imported_from_the_downloaded_template_and_replace_the_list
     assert response.status_code == 400
     page = text_of(response)
     assert "Row 5, amount: 'viel' is not an amount." in page or "Zeile 5" in page
-    assert 'id="id_file-error"' in response.content.decode()
+    assert 'id="id_import_file-error"' in response.content.decode()
     assert [r.payee for r in proof.receipts.all()] == ["Alt"]  # all or nothing
 
     good = _filled_template(
