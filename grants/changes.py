@@ -28,6 +28,7 @@ from grants.models import (
     PlanLine,
     PlanVersion,
 )
+from grants.proofs import proofs_follow_plan
 from grants.selectors import claimed
 from grants.tolerance import Assessment, assess_change
 from organisations.selectors import is_representative
@@ -210,6 +211,7 @@ def change_approve(*, report: ChangeReport, by) -> ChangeReport:
         )
         for line in old_lines
     )
+    proofs_follow_plan(grant=grant, version=version)  # drafts of the proof of use follow the amended plan
     previous_amount, previous_end = grant.amount, grant.period_end
     grant.amount, grant.eligible_costs = amount, eligible
     grant.period_end = report.new_period_end or grant.period_end

@@ -497,3 +497,24 @@ def proof_submit(*, proof: ProofOfUse, by, declaration: bool) -> ProofOfUse:
     note = proof.get_kind_display() + (" – " + _("sent again with the missing items") if again else "")
     event_record(proof.grant.application, EventKind.PROOF_SUBMITTED, by, note)
     return proof
+
+
+def proofs_follow_plan(*, grant: Grant, version) -> int:
+    """After an amendment: open drafts of proofs of use move to the new plan version, each actual figure and receipt
+    to the line of the same position (lines new in the plan start at 0). Returns how many proofs moved."""
+    newest = {line.position: line for line in version.lines.all()}
+    moved = 0
+    for proof in grant.proofs.filter(status__in=EDITABLE_PROOF_STATUSES):
+        for row in [*proof.lines.select_related("plan_line"), *proof.receipts.select_related("plan_line")]:
+            target = newest.get(row.plan_line.position)
+            if target is not None and row.plan_line_id != target.pk:
+                row.plan_line = target
+                row.save(update_fields=["plan_line"])
+        have = set(proof.lines.values_list("plan_line_id", flat=True))
+        ProofLine.objects.bulk_create(
+            ProofLine(proof=proof, plan_line=line, actual=Decimal("0.00"))
+            for line in newest.values()
+            if line.pk not in have
+        )
+        moved += 1
+    return moved

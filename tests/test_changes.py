@@ -163,3 +163,49 @@ def test_the_change_steps_are_in_the_staff_work_list(client, grant, alice, clerk
     client.force_login(clerk)
     page = client.get("/staff/queue/").content.decode()
     assert f"/staff/tasks/{task_of(change, ChangeFlow.assess).pk}/" in page
+
+
+def test_an_amendment_moves_the_draft_proof_of_use_to_the_new_plan(running, alice):
+    """The draft is opened when the decision becomes final; after an amendment its figures and receipts belong to
+    the new plan version's lines, so it can still be submitted."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from grants.changes import current_plan
+    from grants.models import PlanLine, PlanVersion
+    from grants.proofs import proof_open, proof_submission_problems, proofs_follow_plan, receipt_add
+
+    proof = proof_open(grant=running)
+    old_line = current_plan(running).lines.get()
+    receipt_add(
+        proof=proof,
+        by=alice,
+        date=timezone.localdate() - timedelta(days=1),
+        payee="Trainerin",
+        purpose="Honorar",
+        amount=Decimal("100.00"),
+        plan_line=old_line,
+    )
+    version = PlanVersion.objects.create(
+        grant=running,
+        number=2,
+        eligible_costs=Decimal("3000.00"),
+        own_funds=Decimal("500.00"),
+        third_party_funds=Decimal("0.00"),
+        amount=Decimal("2500.00"),
+    )
+    new_line = PlanLine.objects.create(
+        version=version,
+        position=1,
+        category=old_line.category,
+        description=old_line.description,
+        amount=old_line.amount,
+    )
+    assert proofs_follow_plan(grant=running, version=version) == 1
+    assert list(proof.lines.values_list("plan_line", flat=True)) == [new_line.pk]
+    assert list(proof.receipts.values_list("plan_line", flat=True)) == [new_line.pk]
+    from django.utils.translation import gettext
+
+    missing = gettext("The approved plan has lines that are missing here; please ask the office.")
+    assert missing not in proof_submission_problems(proof)
