@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from applications.errors import ApplicationError
 from applications.models import CostCategory, CostLine, EventKind
 from grants.finality import final_from
 from grants.models import Grant, ProofKind, ProofStatus, Receipt
@@ -47,6 +48,15 @@ from workflow.services import application_submit_and_start
 pytestmark = pytest.mark.usefixtures("tasks_in_process")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def said(msgid: str, **values) -> str:
+    """What a page says in German (the default language), from the catalogue."""
+    from django.utils import translation
+
+    with translation.override("de"):
+        text = translation.gettext(msgid)
+    return text % values if values else text
 
 
 def text_of(response) -> str:
@@ -214,7 +224,7 @@ def test_interim_proofs_are_opened_once_per_year_end(client, bob, grant):
         proof_open(grant=grant, kind=ProofKind.INTERIM, due_on=date(2028, 5, 1))
     client.force_login(bob)
     page = text_of(client.get(reverse("portal:application_detail", args=[grant.application_id])))
-    assert "Write the interim proof of use for 2026 (due 30.04.2027)" in page
+    assert said("Write the interim proof of use for %(year)s (due %(date)s)", year=2026, date="30.04.2027") in page
     response = client.get(reverse("portal:interim_proof_start", args=[grant.application_id, 2027]))
     assert response.url == url("proof_step", second, "report")
     assert client.get(reverse("portal:interim_proof_start", args=[grant.application_id, 2029])).status_code == 404
@@ -226,8 +236,7 @@ def test_interim_proofs_are_opened_once_per_year_end(client, bob, grant):
 def test_the_grant_section_links_to_the_proof_with_its_due_date(client, alice, grant):
     client.force_login(alice)
     page = text_of(client.get(reverse("portal:application_detail", args=[grant.application_id])))
-    assert "Write the proof of use (due " in page
-    assert proof_due_on(grant).strftime("%d.%m.%Y") in page
+    assert said("Write the proof of use (due %(date)s)", date=proof_due_on(grant).strftime("%d.%m.%Y")) in page
     response = client.get(reverse("portal:proof_start", args=[grant.application_id]))
     proof = grant.proofs.get(kind=ProofKind.FINAL)
     assert response.status_code == 302 and response.url == url("proof_step", proof, "report")
@@ -423,7 +432,13 @@ def test_only_a_representative_submits_with_the_declaration_and_the_check_comes_
     complete(proof, bob)
     client.force_login(bob)
     page = text_of(client.get(url("proof_submit", proof)))
-    assert "Only a representative" in page or "Vertretung" in page
+    assert (
+        said(
+            "The proof of use is complete. Only a representative of your organisation may submit it: please ask one of "
+            "them to log in and submit."
+        )
+        in page
+    )
     assert client.post(url("proof_submit", proof), {"declaration": "on"}).status_code == 403
     proof.refresh_from_db()
     assert proof.status == ProofStatus.DRAFT
@@ -446,14 +461,15 @@ def test_only_a_representative_submits_with_the_declaration_and_the_check_comes_
         process__grantprocess__grant=grant, flow_task=GrantFlow.check_proof, status=STATUS.NEW
     ).exists()
     detail = text_of(client.get(reverse("portal:application_detail", args=[grant.application_id])))
-    assert "Proof of use: submitted on " + timezone.localdate().strftime("%d.%m.%Y") in detail
+    assert said("Proof of use: submitted on %(date)s.", date=timezone.localdate().strftime("%d.%m.%Y")) in detail
     shown = client.get(url("proof_submit", proof))
-    assert shown.status_code == 200 and "Submitted on" in text_of(shown)
+    submitted_on = said("Submitted on %(date)s by %(name)s. Status: %(status)s.").split("%(date)s")[0]
+    assert shown.status_code == 200 and submitted_on.strip() in text_of(shown)
     assert 'name="declaration"' not in shown.content.decode()
     # submitted: fixed for the office's check
     client.force_login(bob)
     assert client.get(url("proof_step", proof, "report")).url == url("proof_submit", proof)
-    with pytest.raises(Exception, match="submitted"):
+    with pytest.raises(ApplicationError, match=said("The proof of use was submitted and can no longer be changed.")):
         proof_update(proof=proof, by=bob, report="später geändert")
 
 
