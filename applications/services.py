@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.deadlines import berlin_date, last_moment_of
-from applications.errors import ApplicationError, NotAllowed
+from applications.errors import ApplicationError, NotAllowed, require_perm
 from applications.formatting import format_money
 from applications.models import (
     DISCRETIONARY_GROUNDS,
@@ -326,11 +326,6 @@ def version_changes(application: Application) -> list[dict]:
     ]
 
 
-def _require_perm(user, permission: str, message: str) -> None:
-    if not user.has_perm(permission):
-        raise NotAllowed(message)
-
-
 def _require_reviewer_for(application: Application, reviewer, *, field: str) -> None:
     from applications.selectors import staff_working_on
 
@@ -367,7 +362,7 @@ def items_answer_refusal(request: ItemsRequest | None, *, at: datetime | None = 
 @transaction.atomic
 def completeness_confirm(*, application: Application, by) -> Application:
     """The clerk finds the application complete; it goes on to the content review."""
-    _require_perm(by, "applications.check_application", _("You may not check applications."))
+    require_perm(by, "applications.check_application", _("You may not check applications."))
     application = _open_application(application, ApplicationStatus.SUBMITTED)
     application.status = ApplicationStatus.IN_REVIEW
     application.save(update_fields=["status", "updated"])
@@ -381,7 +376,7 @@ def items_request(*, application: Application, by, message: str, deadline: date)
 
     The request stores the last moment of that day (applications.deadlines.last_moment_of) and refuses later answers.
     """
-    _require_perm(by, "applications.check_application", _("You may not check applications."))
+    require_perm(by, "applications.check_application", _("You may not check applications."))
     if not message.strip():
         raise ApplicationError(_("Say what is missing; the organisation reads this."), field="message")
     if deadline <= timezone.localdate():
@@ -430,7 +425,7 @@ def items_answer(*, application: Application, by, answer: str, at: datetime | No
 
 @transaction.atomic
 def items_deadline_extend(*, application: Application, by, deadline: date) -> ItemsRequest:
-    _require_perm(by, "applications.check_application", _("You may not check applications."))
+    require_perm(by, "applications.check_application", _("You may not check applications."))
     if deadline <= timezone.localdate():
         raise ApplicationError(_("The deadline must be in the future."), field="deadline")
     application = _open_application(application, ApplicationStatus.ITEMS_REQUESTED)
@@ -446,7 +441,7 @@ def items_deadline_extend(*, application: Application, by, deadline: date) -> It
 @transaction.atomic
 def items_request_lapse(*, application: Application, by) -> Application:
     """The deadline passed without an answer and the clerk does not extend it: a decision is prepared instead."""
-    _require_perm(by, "applications.check_application", _("You may not check applications."))
+    require_perm(by, "applications.check_application", _("You may not check applications."))
     application = _open_application(application, ApplicationStatus.ITEMS_REQUESTED)
     application.status = ApplicationStatus.SUBMITTED
     application.save(update_fields=["status", "updated"])
@@ -463,7 +458,7 @@ def formats_date(day: date) -> str:
 @transaction.atomic
 def reviewers_assign(*, application: Application, by, reviewers: list) -> list[ReviewAssignment]:
     """A programme administrator names the reviewer(s): as many as the programme asks for, all different."""
-    _require_perm(by, "applications.assign_reviewers", _("You may not assign reviewers."))
+    require_perm(by, "applications.assign_reviewers", _("You may not assign reviewers."))
     application = _open_application(application, ApplicationStatus.IN_REVIEW)
     needed = application.call.programme.reviewers_required
     if len(reviewers) != needed or len({r.pk for r in reviewers}) != needed:
@@ -482,7 +477,7 @@ def reviewers_assign(*, application: Application, by, reviewers: list) -> list[R
 @transaction.atomic
 def reviewer_reassign(*, application: Application, slot: int, by, reviewer) -> ReviewAssignment:
     """After a declared conflict: another reviewer takes the slot."""
-    _require_perm(by, "applications.assign_reviewers", _("You may not assign reviewers."))
+    require_perm(by, "applications.assign_reviewers", _("You may not assign reviewers."))
     application = _open_application(application, ApplicationStatus.IN_REVIEW)
     _require_reviewer_for(application, reviewer, field="reviewer")
     earlier = ReviewAssignment.objects.filter(application=application, slot=slot)
@@ -896,7 +891,7 @@ def early_start_request(*, application: Application, by, reason: str) -> EarlySt
 
 @transaction.atomic
 def early_start_decide(*, request: EarlyStartRequest, by, granted: bool, note: str = "") -> EarlyStartRequest:
-    _require_perm(by, "applications.check_application", _("You may not decide on early starts."))
+    require_perm(by, "applications.check_application", _("You may not decide on early starts."))
     if not granted and not note.strip():
         raise ApplicationError(_("Give the reason for the refusal; the organisation reads it."), field="note")
     request = EarlyStartRequest.objects.select_for_update().get(pk=request.pk)

@@ -18,6 +18,7 @@ from applications.budget import budget_require
 from applications.formatting import format_money
 from grants.errors import ApplicationError, NotAllowed
 from grants.letters import grant_letter_issue
+from grants.locks import locked
 from grants.models import (
     ChangeKind,
     ChangeLine,
@@ -60,7 +61,7 @@ def change_report_submit(
     left out keep their amount)."""
     if not is_representative(by, grant.organisation):
         raise NotAllowed(_("Only a person entitled to represent the organisation may report changes."))
-    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    grant = locked(Grant.objects.filter(pk=grant.pk))
     if grant.status not in OPEN_FOR_CHANGES:
         raise ApplicationError(_("Changes can only be reported while the project runs."))
     if not description.strip():
@@ -101,7 +102,7 @@ def change_assessment(report: ChangeReport) -> Assessment:
 
 
 def _locked(report: ChangeReport, status: str) -> ChangeReport:
-    report = ChangeReport.objects.select_for_update().select_related("grant__application").get(pk=report.pk)
+    report = locked(ChangeReport.objects.filter(pk=report.pk).select_related("grant__application"))
     if report.status != status:
         raise ApplicationError(_("This change has already been dealt with."))
     return report
@@ -131,7 +132,7 @@ def change_refuse(*, report: ChangeReport, by, note: str) -> ChangeReport:
         raise NotAllowed(_("You may not decide on changes."))
     if not note.strip():
         raise ApplicationError(_("Say why; the organisation reads it."), field="note")
-    report = ChangeReport.objects.select_for_update().get(pk=report.pk)
+    report = locked(ChangeReport.objects.filter(pk=report.pk))
     if report.status not in (ChangeStatus.REPORTED, ChangeStatus.PROPOSED):
         raise ApplicationError(_("This change has already been dealt with."))
     report.status, report.decided_by, report.decided_at = ChangeStatus.REFUSED, by, timezone.now()
@@ -178,7 +179,7 @@ def change_approve(*, report: ChangeReport, by) -> ChangeReport:
     report = _locked(report, ChangeStatus.PROPOSED)
     if report.proposed_by_id == by.pk:
         raise NotAllowed(_("You proposed this amendment, so a second person must approve it."))
-    grant = Grant.objects.select_for_update().select_related("application__call", "decision").get(pk=report.grant_id)
+    grant = locked(Grant.objects.filter(pk=report.grant_id).select_related("application__call", "decision"))
     amount = report.proposed_amount
     if amount > grant.amount:
         _require_budget(grant, amount)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from applications.financing import FinancingTerms
 from applications.models import EventKind
 from applications.services import event_record
-from grants.errors import ApplicationError, NotAllowed
+from grants.errors import ApplicationError, NotAllowed, require_perm
 from grants.finality import add_months
+from grants.locks import locked
 from grants.models import (
     PROOF_CHECKS,
     CheckResult,
@@ -33,13 +34,9 @@ from grants.models import (
 from grants.recalculation import PlanLine as RecalculationLine
 from grants.recalculation import Recalculation, RecalculationError, recalculate_grant
 from grants.sampling import Sample, pick_sample
+from grants.selectors import money_position
 
 ZERO = Decimal("0.00")
-
-
-def _require_perm(user, permission: str, message: str) -> None:
-    if not user.has_perm(permission):
-        raise NotAllowed(message)
 
 
 def grant_terms(grant: Grant) -> FinancingTerms:
@@ -50,13 +47,6 @@ def grant_terms(grant: Grant) -> FinancingTerms:
         share_percent=grant.share_percent,
         fixed_amount=grant.fixed_amount,
     )
-
-
-def paid_out(grant: Grant) -> Decimal:
-    from django.db.models import Sum
-
-    total = grant.payment_requests.filter(status=PaymentStatus.PAID).aggregate(total=Sum("amount"))["total"]
-    return total or ZERO
 
 
 def recalculation_for(proof: ProofOfUse) -> Recalculation:
@@ -72,7 +62,7 @@ def recalculation_for(proof: ProofOfUse) -> Recalculation:
         actual_costs={str(line.pk): actual.get(str(line.pk), ZERO) for line in lines},
         actual_own_funds=proof.actual_own_funds or ZERO,
         actual_third_party_funds=proof.actual_third_party_funds or ZERO,
-        paid=paid_out(grant),
+        paid=money_position(grant).paid,
     )
 
 
@@ -122,8 +112,8 @@ def proof_check_propose(*, proof: ProofOfUse, by, checks: dict[str, bool], memo:
 
     A point not ticked needs the memo to say why. The result goes to a second person for approval.
     """
-    _require_perm(by, "applications.check_application", _("You may not check proofs of use."))
-    proof = ProofOfUse.objects.select_for_update().select_related("grant__programme").get(pk=proof.pk)
+    require_perm(by, "applications.check_application", _("You may not check proofs of use."))
+    proof = locked(ProofOfUse.objects.filter(pk=proof.pk).select_related("grant__programme"))
     if proof.status != ProofStatus.SUBMITTED:
         raise ApplicationError(_("Only a submitted proof of use can be checked."))
     if proof.checks.filter(status=CheckStatus.PROPOSED).exists():
@@ -171,10 +161,10 @@ def proof_check_propose(*, proof: ProofOfUse, by, checks: dict[str, bool], memo:
 @transaction.atomic
 def proof_items_request(*, proof: ProofOfUse, by, message: str) -> ProofOfUse:
     """The clerk asks the organisation for missing items of the proof; it goes back to the organisation."""
-    _require_perm(by, "applications.check_application", _("You may not check proofs of use."))
+    require_perm(by, "applications.check_application", _("You may not check proofs of use."))
     if not message.strip():
         raise ApplicationError(_("Say what is missing; the organisation reads it."), field="message")
-    proof = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
+    proof = locked(ProofOfUse.objects.filter(pk=proof.pk))
     if proof.status != ProofStatus.SUBMITTED:
         raise ApplicationError(_("Only a submitted proof of use can be sent back."))
     proof.status = ProofStatus.ITEMS_REQUESTED
@@ -184,8 +174,8 @@ def proof_items_request(*, proof: ProofOfUse, by, message: str) -> ProofOfUse:
 
 
 def _pending_check(check: ProofCheck, by) -> ProofCheck:
-    _require_perm(by, "applications.approve_decision", _("You may not approve checks of proofs of use."))
-    check = ProofCheck.objects.select_for_update().select_related("proof__grant").get(pk=check.pk)
+    require_perm(by, "applications.approve_decision", _("You may not approve checks of proofs of use."))
+    check = locked(ProofCheck.objects.filter(pk=check.pk).select_related("proof__grant"))
     if check.checked_by_id == by.pk:
         raise NotAllowed(_("You checked this proof of use yourself, so a second person must approve the result."))
     if check.status != CheckStatus.PROPOSED:
@@ -207,7 +197,7 @@ def proof_check_approve(*, check: ProofCheck, by, comment: str = "") -> ProofChe
     proof = check.proof
     proof.status = ProofStatus.CHECKED
     proof.save(update_fields=["status", "updated"])
-    grant = Grant.objects.select_for_update().get(pk=proof.grant_id)
+    grant = locked(Grant.objects.filter(pk=proof.grant_id))
     grant.retain_until = retention_date(grant, timezone.localdate())
     grant.status = GrantStatus.RECLAIM if check.result == CheckResult.TO_RECLAIM else grant.status
     grant.save(update_fields=["retain_until", "status"])

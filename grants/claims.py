@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from applications.formatting import format_money
 from applications.models import EventKind
 from applications.services import event_record
-from grants.errors import ApplicationError, NotAllowed
+from grants.errors import ApplicationError, NotAllowed, require_perm
 from grants.interest import BaseRateMissing, base_rates, claim_balance
 from grants.letter_contexts import closing_context, hearing_context, revocation_context
 from grants.letters import grant_letter_issue
+from grants.locks import locked
 from grants.models import (
     Claim,
     ClaimStatus,
@@ -26,14 +27,10 @@ from grants.models import (
     RevocationGround,
     RevocationScope,
 )
+from grants.selectors import money_position
 from organisations.selectors import organisations_for_user
 
 HEARING_DAYS = 14  # a usual period to answer a hearing: two weeks, at least
-
-
-def _require_perm(user, permission: str, message: str) -> None:
-    if not user.has_perm(permission):
-        raise NotAllowed(message)
 
 
 def _day(value: date) -> str:
@@ -43,15 +40,13 @@ def _day(value: date) -> str:
 @transaction.atomic
 def claim_hearing(*, grant: Grant, by, amount: Decimal, known_on: date, text: str, deadline: date, proof_check=None):
     """The clerk gives the organisation the chance to answer before money is reclaimed (Anhörung)."""
-    _require_perm(by, "applications.check_application", _("You may not start a reclaim."))
-    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    require_perm(by, "applications.check_application", _("You may not start a reclaim."))
+    grant = locked(Grant.objects.filter(pk=grant.pk))
     if grant.claims.exclude(status__in=[ClaimStatus.SETTLED, ClaimStatus.DROPPED]).exists():
         raise ApplicationError(_("A reclaim of this grant is already under way."))
     if amount is None or amount <= 0:
         raise ApplicationError(_("Enter the amount to reclaim, above zero."), field="amount")
-    from grants.checks import paid_out
-
-    paid = paid_out(grant)
+    paid = money_position(grant).paid
     if amount > paid:
         raise ApplicationError(
             _("Only money paid out can be reclaimed: %(paid)s EUR so far.") % {"paid": format_money(paid)},
@@ -85,7 +80,7 @@ def claim_hearing(*, grant: Grant, by, amount: Decimal, known_on: date, text: st
 @transaction.atomic
 def claim_answer(*, claim: Claim, by, answer: str) -> Claim:
     """The organisation answers the hearing (any member may write it)."""
-    claim = Claim.objects.select_for_update().select_related("grant").get(pk=claim.pk)
+    claim = locked(Claim.objects.filter(pk=claim.pk).select_related("grant"))
     if not organisations_for_user(by).filter(pk=claim.grant.organisation_id).exists():
         raise NotAllowed(_("You are not a member of this organisation."))
     if claim.status != ClaimStatus.HEARING:
@@ -123,8 +118,8 @@ def claim_propose_revocation(
 ) -> Claim:
     """The clerk proposes the revocation: its scope, legal ground, amount, reasons and weighing; a second person
     approves it."""
-    _require_perm(by, "applications.check_application", _("You may not propose revocations."))
-    claim = _decidable(Claim.objects.select_for_update().select_related("grant").get(pk=claim.pk))
+    require_perm(by, "applications.check_application", _("You may not propose revocations."))
+    claim = _decidable(locked(Claim.objects.filter(pk=claim.pk).select_related("grant")))
     errors = []
     if scope not in RevocationScope.values:
         errors.append(("scope", _("Choose a partial or full revocation.")))
@@ -166,10 +161,10 @@ def claim_propose_revocation(
 @transaction.atomic
 def claim_drop(*, claim: Claim, by, reason: str) -> Claim:
     """The office does not pursue the claim (for example, the answer to the hearing explained the facts)."""
-    _require_perm(by, "applications.check_application", _("You may not decide on reclaims."))
+    require_perm(by, "applications.check_application", _("You may not decide on reclaims."))
     if not reason.strip():
         raise ApplicationError(_("Say why the money is not reclaimed."), field="reasons")
-    claim = _decidable(Claim.objects.select_for_update().get(pk=claim.pk))
+    claim = _decidable(locked(Claim.objects.filter(pk=claim.pk)))
     claim.status, claim.reasons = ClaimStatus.DROPPED, reason.strip()
     claim.save(update_fields=["status", "reasons"])
     event_record(claim.grant.application, EventKind.CLAIM_DROPPED, by, reason.strip())
@@ -179,8 +174,8 @@ def claim_drop(*, claim: Claim, by, reason: str) -> Claim:
 @transaction.atomic
 def claim_approve(*, claim: Claim, by) -> Claim:
     """The second person signs the revocation (four eyes); the repayment is due from now."""
-    _require_perm(by, "applications.approve_decision", _("You may not approve revocations."))
-    claim = Claim.objects.select_for_update().select_related("grant").get(pk=claim.pk)
+    require_perm(by, "applications.approve_decision", _("You may not approve revocations."))
+    claim = locked(Claim.objects.filter(pk=claim.pk).select_related("grant"))
     if claim.proposed_by_id == by.pk:
         raise NotAllowed(_("You proposed this revocation, so a second person must approve it."))
     if claim.status != ClaimStatus.PROPOSED:
@@ -190,7 +185,7 @@ def claim_approve(*, claim: Claim, by) -> Claim:
             _("The one-year period for a revocation ended on %(date)s (§ 48(4), § 49(3) VwVfG).")
             % {"date": _day(claim.revocation_deadline)}
         )
-    grant = Grant.objects.select_for_update().get(pk=claim.grant_id)  # letters of a grant are numbered under its lock
+    grant = locked(Grant.objects.filter(pk=claim.grant_id))  # letters of a grant are numbered under its lock
     claim.status, claim.approved_by, claim.approved_at = ClaimStatus.DECIDED, by, timezone.now()
     claim.save(update_fields=["status", "approved_by", "approved_at"])
     event_record(claim.grant.application, EventKind.REVOKED, by, f"{format_money(claim.amount)} EUR")
@@ -200,10 +195,10 @@ def claim_approve(*, claim: Claim, by) -> Claim:
 
 @transaction.atomic
 def claim_send_back(*, claim: Claim, by, comment: str) -> Claim:
-    _require_perm(by, "applications.approve_decision", _("You may not approve revocations."))
+    require_perm(by, "applications.approve_decision", _("You may not approve revocations."))
     if not comment.strip():
         raise ApplicationError(_("Say why you send the revocation back."), field="comment")
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim = locked(Claim.objects.filter(pk=claim.pk))
     if claim.proposed_by_id == by.pk:
         raise NotAllowed(_("You proposed this revocation, so a second person must decide on it."))
     if claim.status != ClaimStatus.PROPOSED:
@@ -227,8 +222,8 @@ def claim_position(claim: Claim, on: date | None = None):
 @transaction.atomic
 def repayment_record(*, claim: Claim, by, received_on: date, amount: Decimal) -> tuple[Repayment, bool]:
     """The finance office received a repayment; returns it and whether the claim (principal and interest) is settled."""
-    _require_perm(by, "grants.release_payment", _("You may not record repayments."))
-    claim = Claim.objects.select_for_update().select_related("grant").get(pk=claim.pk)
+    require_perm(by, "grants.release_payment", _("You may not record repayments."))
+    claim = locked(Claim.objects.filter(pk=claim.pk).select_related("grant"))
     if claim.status != ClaimStatus.DECIDED:
         raise ApplicationError(_("Repayments are recorded once the revocation is decided."))
     if amount is None or amount <= 0:
@@ -260,7 +255,7 @@ def repaid(claim: Claim) -> Decimal:
 @transaction.atomic
 def grant_close(*, grant: Grant, by=None) -> Grant:
     """The grant's file is closed: its proof is checked and any claim settled or dropped."""
-    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    grant = locked(Grant.objects.filter(pk=grant.pk))
     if grant.status == GrantStatus.CLOSED:
         return grant
     if grant.claims.exclude(status__in=[ClaimStatus.SETTLED, ClaimStatus.DROPPED]).exists():

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from grants.checks import paid_out
 from grants.models import CheckStatus, Claim, Grant, ProofCheck, ProofKind
+from grants.selectors import money_position
 
 
 def _person(user) -> str:
@@ -43,7 +43,7 @@ def hearing_context(claim: Claim) -> dict:
         "facts": claim.hearing_text,
         "answer_by": claim.hearing_deadline,
         "grant_amount": grant.amount,
-        "paid": paid_out(grant),
+        "paid": money_position(grant).paid,
         "lines": _lines(grant),
         "signed_by": _person(claim.hearing_sent_by),
     }
@@ -82,7 +82,7 @@ def revocation_context(claim: Claim, interest_to_date=None) -> dict:
 
 def closing_context(grant: Grant, on: date | None = None) -> dict:
     check = _approved_check(grant)
-    paid = paid_out(grant)
+    paid = money_position(grant).paid
     proof = check.proof if check else None
     context = {
         "final_amount": check.recalculated_grant if check else grant.amount,

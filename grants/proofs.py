@@ -24,6 +24,7 @@ from applications.models import EventKind
 from applications.services import event_record
 from grants.errors import ApplicationError, NotAllowed
 from grants.finality import add_months
+from grants.locks import locked
 from grants.models import Grant, GrantStatus, PlanLine, ProofKind, ProofLine, ProofOfUse, ProofStatus, Receipt
 from grants.receipts import PlanLineChoice, ReceiptError, parse_receipts
 from organisations.selectors import is_representative, organisations_for_user
@@ -100,7 +101,7 @@ def proof_open(*, grant: Grant, kind: str = ProofKind.FINAL, due_on: date | None
     Idempotent: the final proof exists once per grant, an interim proof once per due date (`due_on` picks which; the
     first one by default). Possible once the decision is final, until the grant is closed.
     """
-    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    grant = locked(Grant.objects.filter(pk=grant.pk))
     due = _due_for(grant, kind, due_on)
     existing = grant.proofs.filter(kind=kind)
     proof = (existing.filter(due_on=due) if kind == ProofKind.INTERIM else existing).first()
@@ -125,7 +126,7 @@ def _require_member(user, grant: Grant) -> None:
 
 def _editable(proof: ProofOfUse, by) -> ProofOfUse:
     """The proof, locked, after checking that `by` may edit it now."""
-    proof = ProofOfUse.objects.select_for_update().select_related("grant__application").get(pk=proof.pk)
+    proof = locked(ProofOfUse.objects.filter(pk=proof.pk).select_related("grant__application"))
     _require_member(by, proof.grant)
     if proof.status not in EDITABLE_PROOF_STATUSES:
         raise ApplicationError(_("The proof of use was submitted and can no longer be changed."))

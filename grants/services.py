@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from applications.formatting import format_money
 from applications.models import Decision, DecisionOutcome, DecisionStatus, EventKind, PaymentPeriod
 from applications.services import event_record
-from grants.errors import ApplicationError, NotAllowed
+from grants.errors import ApplicationError, NotAllowed, require_perm
 from grants.finality import add_months, final_from
+from grants.locks import locked
 from grants.models import (
     Appeal,
     AppealOutcome,
@@ -35,13 +36,8 @@ def _day(value: date) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
-def _require_perm(user, permission: str, message: str) -> None:
-    if not user.has_perm(permission):
-        raise NotAllowed(message)
-
-
 def _locked(grant: Grant) -> Grant:
-    return Grant.objects.select_for_update().select_related("application", "programme").get(pk=grant.pk)
+    return locked(Grant.objects.filter(pk=grant.pk).select_related("application", "programme"))
 
 
 @transaction.atomic
@@ -156,7 +152,7 @@ def appeal_waive(*, grant: Grant, by) -> Grant:
 @transaction.atomic
 def appeal_record(*, grant: Grant, by, kind: str, lodged_on: date, note: str = "") -> Appeal:
     """The office records an objection or action against the decision; payments stop until it ends."""
-    _require_perm(by, "grants.record_appeal", _("You may not record appeals."))
+    require_perm(by, "grants.record_appeal", _("You may not record appeals."))
     grant = _locked(grant)
     if grant.appeals.filter(outcome=AppealOutcome.PENDING).exists():
         raise ApplicationError(_("An appeal is already pending for this grant."))
@@ -175,8 +171,8 @@ def appeal_record(*, grant: Grant, by, kind: str, lodged_on: date, note: str = "
 def appeal_end(*, appeal: Appeal, by, outcome: str, decided_on: date, note: str = "") -> Appeal:
     """The appeal ended (withdrawn, dismissed or upheld): the decision stands as it is from that day, and payments
     may go on. An upheld appeal is followed by an amendment decision."""
-    _require_perm(by, "grants.record_appeal", _("You may not record appeals."))
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    require_perm(by, "grants.record_appeal", _("You may not record appeals."))
+    appeal = locked(Appeal.objects.filter(pk=appeal.pk))
     if appeal.outcome != AppealOutcome.PENDING:
         raise ApplicationError(_("This appeal has already ended."))
     if outcome == AppealOutcome.PENDING:
@@ -293,13 +289,13 @@ def payment_request_submit(
 
 
 def _locked_payment(payment: PaymentRequest) -> PaymentRequest:
-    return PaymentRequest.objects.select_for_update().select_related("grant__application").get(pk=payment.pk)
+    return locked(PaymentRequest.objects.filter(pk=payment.pk).select_related("grant__application"))
 
 
 @transaction.atomic
 def payment_certify(*, payment: PaymentRequest, by) -> PaymentRequest:
     """Sachlich richtig: the request fits the grant's purpose, plan and progress."""
-    _require_perm(by, "grants.certify_payment", _("You may not certify payments."))
+    require_perm(by, "grants.certify_payment", _("You may not certify payments."))
     payment = _locked_payment(payment)
     if payment.status != PaymentStatus.REQUESTED:
         raise ApplicationError(_("This payment request is no longer waiting to be certified."))
@@ -328,7 +324,7 @@ def payment_refuse(*, payment: PaymentRequest, by, note: str) -> PaymentRequest:
 @transaction.atomic
 def payment_release(*, payment: PaymentRequest, by) -> PaymentRequest:
     """Rechnerisch richtig and release (four eyes): never by the person who certified it as factually correct."""
-    _require_perm(by, "grants.release_payment", _("You may not release payments."))
+    require_perm(by, "grants.release_payment", _("You may not release payments."))
     payment = _locked_payment(payment)
     if payment.certified_by_id == by.pk:
         raise NotAllowed(_("You certified this payment as factually correct, so a second person must release it."))
@@ -351,7 +347,7 @@ def payment_release(*, payment: PaymentRequest, by) -> PaymentRequest:
 @transaction.atomic
 def payments_mark_paid(*, payments: list[PaymentRequest], by, paid_on: date) -> int:
     """The finance office paid released payments on `paid_on`; returns how many were marked."""
-    _require_perm(by, "grants.release_payment", _("You may not record payments."))
+    require_perm(by, "grants.release_payment", _("You may not record payments."))
     if paid_on > timezone.localdate():
         raise ApplicationError(_("The day of payment cannot be in the future."), field="paid_on")
     marked = 0

@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from applications.errors import ApplicationError, NotAllowed
+from applications.errors import ApplicationError, NotAllowed, RecordBusy
 from grants.letters import grant_letter_download_record
 from grants.models import Grant
 from grants.selectors import grant_letters_for_member, money_position
@@ -67,7 +67,7 @@ def attempt(form, action) -> int | None:
     except NotAllowed as error:
         form.add_error(None, error.message)
         return 403
-    except TaskUnavailable as error:  # ProcessBusy too
+    except (TaskUnavailable, RecordBusy) as error:  # ProcessBusy too
         form.add_error(None, error.message)
         return 409
     except ApplicationError as error:

@@ -105,3 +105,48 @@ def test_a_release_racing_the_start_of_a_reclaim_ends_consistently(running, alic
         assert outcomes[0] == str(
             translation.gettext("Money of this grant is being reclaimed; no payment is made meanwhile.")
         )
+
+
+def test_a_request_meeting_a_held_lock_is_told_at_once_and_keeps_what_was_typed(client, running, alice):
+    """Another transaction holds the grant's row (a payment officer's release, a long check): the payment request
+    page answers within seconds that someone is working on the grant, with the amount and purpose still filled in."""
+    from grants.models import Grant
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_grant():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                Grant.objects.select_for_update().get(pk=running.pk)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_grant)
+    holder.start()
+    try:
+        assert held.wait(timeout=10)
+        client.force_login(alice)
+        needed = max(timezone.localdate(), running.period_start) + timedelta(days=3)
+        response = client.post(
+            f"/applications/{running.application_id}/payments/new/",
+            {"amount": "1.234,50", "purpose": "Honorar der Sprachmittlerin", "needed_on": needed.isoformat()},
+        )
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    page = response.content.decode()
+    assert response.status_code == 409  # told at once: a request that waited for the lock would have gone through
+    assert translation.gettext("Someone is working on this grant right now. Please try again in a moment.") in page
+    assert 'value="1.234,50"' in page and "Honorar der Sprachmittlerin" in page
+    assert not running.payment_requests.exists()
+    # Once the lock is gone, the same request goes through.
+    response = client.post(
+        f"/applications/{running.application_id}/payments/new/",
+        {"amount": "1.234,50", "purpose": "Honorar der Sprachmittlerin", "needed_on": needed.isoformat()},
+    )
+    assert response.status_code == 302
+    assert running.payment_requests.get().amount == Decimal("1234.50")

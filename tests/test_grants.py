@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -20,7 +20,7 @@ from applications.errors import ApplicationError, NotAllowed
 from grants.finality import final_from
 from grants.models import GrantStatus, PaymentRequest, PaymentStatus
 from grants.selectors import money_position
-from grants.services import appeal_record, payment_certify, payment_release, payments_mark_paid
+from grants.services import appeal_record, payment_certify, payment_release, payment_request_submit, payments_mark_paid
 from notifications.models import Notification
 from tests.support.grant_fixtures import deliver
 from workflow.flows.grant import GrantFlow, PaymentFlow
@@ -114,25 +114,21 @@ def test_a_request_never_claims_more_than_is_left(running, alice):
 
 
 def test_money_is_requested_only_for_needs_within_the_payment_period(running, alice):
-    start = max(timezone.localdate(), running.period_start)
+    today = running.period_start  # the first day of the project: both needs below lie inside the approval period
+    assert running.period_end >= today + timedelta(weeks=7)
     with pytest.raises(ApplicationError) as refused:
-        payment_request_and_start(
-            grant=running, by=alice, amount=Decimal("100"), purpose="Miete", needed_on=start + timedelta(weeks=7)
-        )
+        payment_request_submit(
+            grant=running, by=alice, amount=Decimal("100"), purpose="Miete", needed_on=today + timedelta(weeks=7),
+            today=today,
+        )  # fmt: skip
     assert refused.value.field == "needed_on"
-    request = (
-        payment_request_and_start(
-            grant=running,
-            by=alice,
-            amount=Decimal("100"),
-            purpose="Miete",
-            needed_on=timezone.localdate() + timedelta(weeks=6),
-        )
-        if timezone.localdate() + timedelta(weeks=6) >= running.period_start
-        else None
-    )
-    if request is not None:
-        assert request.status == PaymentStatus.REQUESTED
+    assert formats.date_format(today + timedelta(weeks=1), "SHORT_DATE_FORMAT") in refused.value.message
+    request = payment_request_submit(
+        grant=running, by=alice, amount=Decimal("100"), purpose="Miete", needed_on=today + timedelta(weeks=6),
+        today=today,
+    )  # fmt: skip
+    assert request.status == PaymentStatus.REQUESTED
+    assert request.needed_on == today + timedelta(weeks=6)
 
 
 def test_only_a_representative_requests_money(running, bob):

@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -372,7 +373,7 @@ class PaymentOrdersView(LoginRequiredMixin, View):
             {"authority": authority, "payments": list(rows)}
             for authority, rows in groupby(released, key=lambda p: p.grant.programme.authority)
         ]
-        context = {"groups": groups, "form": form or PaidForm(payments=released), "today": timezone_today()}
+        context = {"groups": groups, "form": form or PaidForm(payments=released), "today": timezone.localdate()}
         return render(request, "workflow/payment_orders.html", context, status=status)
 
     def get(self, request):
@@ -413,7 +414,7 @@ class PaymentOrderFileView(PaymentOrdersView):
         try:
             execution = date.fromisoformat(request.GET.get("date", ""))
         except ValueError:
-            execution = timezone_today()
+            execution = timezone.localdate()
         try:
             content = payment_order(
                 authority=payments[0].grant.programme.authority, payments=payments, execution_date=execution, fmt=fmt
@@ -425,9 +426,3 @@ class PaymentOrderFileView(PaymentOrdersView):
         response = HttpResponse(content, content_type=kind)
         response["Content-Disposition"] = f'attachment; filename="zahlungen-{execution:%Y-%m-%d}.{suffix}"'
         return response
-
-
-def timezone_today():
-    from django.utils import timezone
-
-    return timezone.localdate()

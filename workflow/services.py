@@ -1,12 +1,10 @@
 """Moves the funding process: starting it on submission and completing human tasks under the flow lock."""
 
-import random
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.lock import SelectForUpdateLock
@@ -14,6 +12,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from applications.errors import NotAllowed
+from applications.locking import is_lock_failure, row_locked
 from applications.models import Application
 from applications.services import (
     application_cancel,
@@ -36,46 +35,16 @@ def application_submit_and_start(*, application: Application, by, delivery_conse
     return application
 
 
-# Waits between refused attempts at the process row lock (each doubled at most by jitter): about 1.5–3 s in all
-# before the user is told that someone else is working on the application.
-LOCK_WAITS = (0.1, 0.2, 0.4, 0.8)
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: FOR UPDATE NOWAIT found the row locked
-IN_FAILED_TRANSACTION = "25P02"  # PostgreSQL: "current transaction is aborted"
-
-
-def _sqlstate(error: DatabaseError) -> str | None:
-    cause = error.__cause__
-    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
-
-
-def _is_lock_failure(error: DatabaseError) -> bool:
-    """A refused NOWAIT, or the aborted transaction it leaves behind when viewflow's own lock swallowed it inside
-    a savepoint (nothing else in a step catches a database error and carries on)."""
-    return _sqlstate(error) in (LOCK_NOT_AVAILABLE, IN_FAILED_TRANSACTION)
-
-
 def _take_row_lock(flow_class, process_pk: int) -> None:
-    """FOR UPDATE NOWAIT on the process row, each attempt in a savepoint of its own; ProcessBusy when all fail.
+    """FOR UPDATE NOWAIT on the process row (`applications.locking`); ProcessBusy when it stays taken.
 
     viewflow's select_for_update_lock catches the refused NOWAIT inside its savepoint, so within any outer
     transaction the release of that savepoint fails ("current transaction is aborted", an InternalError rather
     than FlowLockFailed, and no retry). Here the refusal leaves the savepoint as an exception: Django rolls back to
     it and the transaction stays usable. A granted row lock is kept by the enclosing transaction until it ends.
     """
-    if not isinstance(flow_class.lock_impl, SelectForUpdateLock) or not connection.features.has_select_for_update:
-        return
-    rows = flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update(nowait=True)
-    for wait in (*LOCK_WAITS, None):
-        try:
-            with transaction.atomic():
-                rows.exists()
-            return
-        except DatabaseError as error:
-            if _sqlstate(error) != LOCK_NOT_AVAILABLE:
-                raise
-            if wait is None:
-                raise ProcessBusy() from error
-        time.sleep(wait * (1 + random.random()))
+    if isinstance(flow_class.lock_impl, SelectForUpdateLock):
+        row_locked(flow_class.process_class._default_manager.filter(pk=process_pk), busy=ProcessBusy)
 
 
 @contextmanager
@@ -95,7 +64,7 @@ def process_locked(flow_class, process_pk: int) -> Iterator[None]:
     except FlowLockFailed:
         raise ProcessBusy() from None
     except DatabaseError as error:
-        if _is_lock_failure(error):
+        if is_lock_failure(error):
             raise ProcessBusy() from error
         raise
 

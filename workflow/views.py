@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from applications.errors import ApplicationError, NotAllowed
+from applications.errors import ApplicationError, NotAllowed, RecordBusy
 from applications.models import OPEN_STATUSES, DecisionLetter
 from applications.selectors import applications_for_staff
 from applications.services import (
@@ -310,7 +310,7 @@ class HumanTaskView(View):
                 task_complete(task=task, by=request.user, action=lambda process: self.complete(process, form))
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from None
-            except ProcessBusy as error:
+            except (ProcessBusy, RecordBusy) as error:
                 form.add_error(None, error.message)
                 status = 409
             except TaskUnavailable:
