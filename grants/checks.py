@@ -83,6 +83,36 @@ def late_use(proof: ProofOfUse, on: date | None = None):
         return None
 
 
+def late_use_with_revocation(check: ProofCheck) -> tuple[Decimal, list[dict]]:
+    """The § 49a(4) interest the office may claim together with a revocation, and its rows for the letter.
+
+    Only the parts spent late count: the parts never spent are the overpayment the revocation reclaims, and they bear
+    interest under § 49a(3) from the day the revocation takes effect; claiming both would charge them twice.
+    Computed as on the day of the check, like the figure the check recorded.
+    """
+    result = late_use(check.proof, on=timezone.localdate(check.checked_at))
+    if result is None:
+        return ZERO, []
+    rows, total = [], ZERO
+    for payment in result.payments:
+        parts = [part for part in payment.late if part.spent_on is not None]
+        if not parts:
+            continue
+        interest = sum((part.calculation.total for part in parts), ZERO)
+        rows.append(
+            {
+                "paid_on": payment.paid_on,
+                "amount": payment.amount,
+                "use_by": payment.use_by,
+                "spent_late": payment.spent_late,
+                "last_used_on": max(part.spent_on for part in parts),
+                "interest": interest,
+            }
+        )
+        total += interest
+    return total, rows
+
+
 def sample_seed(proof: ProofOfUse, version: int) -> str:
     return f"grant-{proof.grant_id}-proof-{proof.pk}-check-{version}"
 

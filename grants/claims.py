@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from applications.formatting import format_money
 from applications.models import EventKind
 from applications.services import event_record
+from grants.checks import late_use_with_revocation
 from grants.errors import ApplicationError, NotAllowed, require_perm
 from grants.interest import BaseRateMissing, base_rates, claim_balance
 from grants.letter_contexts import closing_context, hearing_context, revocation_context
@@ -30,6 +31,7 @@ from grants.models import (
 from grants.selectors import money_position
 from organisations.selectors import organisations_for_user
 
+ZERO = Decimal("0.00")
 HEARING_DAYS = 14  # a usual period to answer a hearing: two weeks, at least
 
 
@@ -115,11 +117,13 @@ def claim_propose_revocation(
     weighing: str,
     effective_on: date,
     repay_by: date,
+    late_use_interest: Decimal | None = None,
 ) -> Claim:
     """The clerk proposes the revocation: its scope, legal ground, amount, reasons and weighing; a second person
-    approves it."""
+    approves it. Interest for money used late (§ 49a(4) VwVfG) may be claimed with it, up to what the approved check
+    of the proof of use computed; it is discretionary, so the weighing must cover it."""
     require_perm(by, "applications.check_application", _("You may not propose revocations."))
-    claim = _decidable(locked(Claim.objects.filter(pk=claim.pk).select_related("grant")))
+    claim = _decidable(locked(Claim.objects.filter(pk=claim.pk).select_related("grant", "proof_check")))
     errors = []
     if scope not in RevocationScope.values:
         errors.append(("scope", _("Choose a partial or full revocation.")))
@@ -137,6 +141,19 @@ def claim_propose_revocation(
         errors.append(("effective_on", _("Say from which day the revocation takes effect.")))
     if repay_by is None or repay_by < timezone.localdate():
         errors.append(("repay_by", _("The day to repay by cannot be in the past.")))
+    late_use_interest = late_use_interest or ZERO
+    at_most = late_use_with_revocation(claim.proof_check)[0] if claim.proof_check else ZERO
+    if late_use_interest < 0 or late_use_interest > at_most:
+        errors.append(
+            (
+                "late_use_interest",
+                _(
+                    "At most %(amount)s EUR: the interest on money spent later than allowed, as the check of the proof "
+                    "of use computed it (money never spent is reclaimed with the revocation and bears interest there)."
+                )
+                % {"amount": format_money(at_most)},
+            )
+        )
     if timezone.localdate() > claim.revocation_deadline:
         errors.append(
             (
@@ -151,6 +168,7 @@ def claim_propose_revocation(
     claim.scope, claim.ground, claim.revoked_amount = scope, ground, revoked_amount
     claim.reasons, claim.weighing = reasons.strip(), weighing.strip()
     claim.effective_on, claim.repay_by = effective_on, repay_by
+    claim.late_use_interest = late_use_interest
     claim.proposed_by, claim.proposed_at, claim.status = by, timezone.now(), ClaimStatus.PROPOSED
     claim.approved_by = None
     claim.save()
@@ -216,7 +234,10 @@ def claim_position(claim: Claim, on: date | None = None):
         return None
     on = on or timezone.localdate()
     payments = [(r.received_on, r.amount) for r in claim.repayments.order_by("received_on")]
-    return claim_balance(claim.amount, claim.effective_on, payments, max(on, claim.effective_on), base_rates())
+    until = max(on, claim.effective_on)
+    return claim_balance(
+        claim.amount, claim.effective_on, payments, until, base_rates(), interest_fixed=claim.late_use_interest
+    )
 
 
 @transaction.atomic

@@ -175,11 +175,14 @@ def claim_balance(
     until: date,
     rates: Rates,
     points: Decimal = CLAIM_POINTS,
+    interest_fixed: Decimal = ZERO,
 ) -> ClaimBalance:
     """What is still owed on `until` for a claim of `principal` that bears interest from `start`, after partial
-    repayments. Each repayment pays first the interest accrued by its day, then the principal (§ 367(1) BGB by
-    analogy); the interest accrued up to a repayment is rounded to the cent on that day. No interest on interest
-    (§ 289 BGB), so a repayment that only covers interest leaves the principal, and the interest it bears, as it is.
+    repayments. `interest_fixed` is interest already set at `start` (§ 49a(4) VwVfG for money used late): it is owed
+    with the rest and bears no interest itself. Each repayment pays first the interest accrued by its day, then the
+    principal (§ 367(1) BGB by analogy); the interest accrued up to a repayment is rounded to the cent on that day. No
+    interest on interest (§ 289 BGB), so a repayment that only covers interest leaves the principal, and the interest
+    it bears, as it is.
     """
     principal = _amount(principal, _("Amount"))
     ordered = sorted(((paid_on, _amount(amount, _("Repayment"))) for paid_on, amount in payments), key=_first)
@@ -190,7 +193,7 @@ def claim_balance(
 
     periods: list[InterestPeriod] = []
     applied: list[PaymentApplied] = []
-    interest_due = ZERO
+    interest_due = _amount(interest_fixed, _("Interest"))
     overpaid = ZERO
     accrued_to = start
     for paid_on, amount in ordered:

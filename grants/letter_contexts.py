@@ -4,6 +4,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from grants.checks import late_use_with_revocation
 from grants.models import CheckStatus, Claim, Grant, ProofCheck, ProofKind
 from grants.selectors import money_position
 
@@ -77,7 +78,22 @@ def revocation_context(claim: Claim, interest_to_date=None) -> dict:
         context["answered_on"] = timezone.localdate(claim.answered_at)
     if interest_to_date is not None:
         context["interest_to_date"] = interest_to_date
+    if claim.late_use_interest:
+        context["late_use_interest"] = claim.late_use_interest
+        context["total_due"] = claim.amount + claim.late_use_interest
+        context["late_use"] = late_use_with_revocation(claim.proof_check)[1] if claim.proof_check else []
+        context["period_of_use"] = _period_of_use(grant)
     return context
+
+
+def _period_of_use(grant: Grant) -> str:
+    """The payment period of the grant's terms in the words of the letter ("sechs Wochen", "zwei Monaten")."""
+    words = {1: "einem", 2: "zwei", 3: "drei", 4: "vier", 5: "fünf", 6: "sechs", 7: "sieben", 8: "acht"}
+    if grant.payment_period_months:
+        count = grant.payment_period_months
+        return f"{words.get(count, count)} {'Monat' if count == 1 else 'Monaten'}"
+    count = grant.payment_period_weeks or 0
+    return f"{words.get(count, count)} {'Woche' if count == 1 else 'Wochen'}"
 
 
 def closing_context(grant: Grant, on: date | None = None) -> dict:

@@ -45,6 +45,10 @@ Keys every kind takes (optional):
     known_on           the office knew the facts since; the one-year period ends on revocation_deadline
     revocation_deadline
     payment_reference  the reference to quote with the payment
+    late_use_interest  interest claimed for money spent late (§ 49a(4) VwVfG), when the office claims it
+    total_due          amount and late_use_interest together
+    late_use           [{paid_on, amount, use_by, spent_late, last_used_on, interest}] its calculation per payment
+    period_of_use      the payment period of the terms in words ("sechs Wochen")
 
 ``closing`` (Abschlussmitteilung; not an administrative act):
     grant_amount       the grant as approved          final_amount   the grant on the actual figures
@@ -124,6 +128,9 @@ DATE_KEYS = {
     "proof_received_on",
     "checked_on",
     "retain_until",
+    "paid_on",
+    "use_by",
+    "last_used_on",
 }
 MONEY_KEYS = {
     "amount",
@@ -136,6 +143,10 @@ MONEY_KEYS = {
     "recalculated_grant",
     "paid",
     "interest_to_date",
+    "late_use_interest",
+    "total_due",
+    "spent_late",
+    "interest",
     "final_amount",
     "still_to_pay",
     "previous",
@@ -206,7 +217,7 @@ def _typed(context: dict) -> dict:
             typed[key] = date.fromisoformat(value)
         elif key in MONEY_KEYS and value not in (None, ""):
             typed[key] = Decimal(value)
-        elif key == "lines":
+        elif key in ("lines", "late_use"):
             typed[key] = [_typed(line) for line in value]
         else:
             typed[key] = value

@@ -517,6 +517,9 @@ class Claim(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     repay_by = models.DateField(_("repay by"), null=True, blank=True)
+    late_use_interest = models.DecimalField(
+        _("interest claimed for money used late (§ 49a(4) VwVfG, EUR)"), max_digits=12, decimal_places=2, default=0
+    )
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
 
     class Meta:

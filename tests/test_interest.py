@@ -178,6 +178,19 @@ def test_a_repayment_smaller_than_the_interest_leaves_the_principal_whole():
     assert result.remaining_interest == D("89.50")
 
 
+def test_interest_for_money_used_late_is_paid_first_and_bears_no_interest():
+    # As above, with 40.00 EUR of § 49a(4) interest set with the claim: the 100.00 repaid on 31 Jul pays
+    # 40.00 + 68.61 = 108.61 of interest first, so 8.61 stays open and the principal stays 10,000.00;
+    # August adds 70.89 on the principal only (no interest on the 40.00): open 8.61 + 70.89 = 79.50
+    result = claim_balance(
+        D("10000.00"), date(2024, 7, 1), [(date(2024, 7, 31), D("100.00"))], date(2024, 8, 31), PUBLISHED,
+        interest_fixed=D("40.00"),
+    )  # fmt: skip
+    assert (result.payments[0].to_interest, result.payments[0].to_principal) == (D("100.00"), D("0.00"))
+    assert result.remaining_principal == D("10000.00")
+    assert result.remaining_interest == D("79.50")
+
+
 def test_a_repayment_of_more_than_the_debt_is_shown_as_overpaid():
     # 2 Jul 2024: one day, 10000 * 0.0837 / 366 = 2.29 interest; 10,010.00 repaid -> 7.71 too much
     result = claim_balance(

@@ -15,6 +15,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from applications import roles
+from applications.formatting import format_money
+from grants.checks import late_use_with_revocation
+from grants.letters import render_grant_letter_html
 from grants.models import (
     BaseRate,
     CheckResult,
@@ -188,6 +191,18 @@ def test_an_overpayment_is_reclaimed_after_a_hearing_by_two_people_and_repaid_wi
         "weighing": "Intendiertes Ermessen: besondere Umstände, die gegen den Widerruf sprechen, sind nicht erkennbar.",
     }
     assert client.post(f"/staff/tasks/{decide_task.pk}/", revocation | {"weighing": ""}).status_code == 400
+    # § 49a(4) interest for the 2,000 EUR spent late is offered, capped at what the check computed for money spent:
+    # the 500 EUR never spent is reclaimed and bears interest from the revocation's day instead.
+    late_interest, rows = late_use_with_revocation(check)
+    assert Decimal("0") < late_interest < check.late_use_interest
+    assert [(row["amount"], row["spent_late"]) for row in rows] == [(Decimal("2500.00"), Decimal("2000.00"))]
+    page = client.get(f"/staff/tasks/{decide_task.pk}/").content.decode()
+    assert f'value="{format_money(late_interest)}"' in page
+    too_much = format_money(late_interest + Decimal("0.01"))
+    response = client.post(f"/staff/tasks/{decide_task.pk}/", revocation | {"late_use_interest": too_much})
+    assert response.status_code == 400
+    assert html.escape(format_money(late_interest)) in text_of(response) and too_much in response.content.decode()
+    revocation["late_use_interest"] = format_money(late_interest)
     assert client.post(f"/staff/tasks/{decide_task.pk}/", revocation).status_code == 302
     approve_revocation = open_task(running, GrantFlow.approve_revocation)
     second_clerk.groups.add(*approver.groups.all())
@@ -198,6 +213,12 @@ def test_an_overpayment_is_reclaimed_after_a_hearing_by_two_people_and_repaid_wi
     assert client.post(f"/staff/tasks/{approve_revocation.pk}/", {"action": "approve"}).status_code == 302
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DECIDED and claim.approved_by == approver
+    assert claim.late_use_interest == late_interest
+    letter = claim.grant.letters.get(kind="revocation")
+    text = " ".join(render_grant_letter_html(letter).split())
+    assert "4. Für die Zeit bis zur zweckentsprechenden Verwendung" in text and "§ 49a Absatz 4 VwVfG" in text
+    total = format_money(claim.amount + late_interest)
+    assert f"zusammen {total} EUR" in text and "15.01.2026" in text
 
     # Repayments: 1,000 EUR first settles the interest, then principal; the rest closes the claim.
     repay_task = open_task(running, GrantFlow.await_repayment)
@@ -212,6 +233,9 @@ def test_an_overpayment_is_reclaimed_after_a_hearing_by_two_people_and_repaid_wi
 
     owed = claim_position(claim, today)
     assert owed.remaining_principal > 0  # the payment went to the interest first (§ 367 BGB)
+    # The first 1,000 EUR paid the § 49a(4) interest and the § 49a(3) interest accrued since 15 January first.
+    assert owed.payments[0].to_interest > late_interest
+    assert owed.remaining_principal == Decimal("1000.00") - (Decimal("1000.00") - owed.payments[0].to_interest)
     rest = owed.remaining_principal + owed.remaining_interest
     response = client.post(
         f"/staff/tasks/{repay_task.pk}/", {"received_on": today.isoformat(), "amount": f"{rest:.2f}".replace(".", ",")}

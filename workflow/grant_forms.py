@@ -90,6 +90,14 @@ class RevocationForm(UserTextFormMixin, forms.Form):
         help_text=_("Usually the day of the payment that is reclaimed; interest runs from here."),
     )
     repay_by = forms.DateField(label=_("Repay by"), widget=DateInput(), required=False, error_messages=DATE_ERRORS)
+    late_use_interest = MoneyField(
+        label=_("Interest for money used late (§ 49a(4) VwVfG, EUR)"),
+        required=False,
+        help_text=_(
+            "Filled in with what the check computed for money spent later than the payment period allows. Claiming it "
+            "is discretionary: enter 0 to claim none, and cover it in the weighing."
+        ),
+    )
     reasons = forms.CharField(
         label=_("Reasons"),
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -12,6 +12,7 @@ from django.views import View
 
 from applications.errors import ApplicationError, NotAllowed
 from applications.selectors import applications_for_staff
+from grants.checks import late_use_with_revocation
 from grants.models import AppealOutcome, CheckStatus, Grant, GrantStatus, ProofKind
 from grants.selectors import grant_letters_for_staff, money_position
 from grants.services import expected_final_on, payment_certify, payment_refuse, payment_release
@@ -253,6 +254,7 @@ class RevocationProposalView(_GrantTaskView):
                 "scope": "partial" if claim.amount < claim.grant.amount else "full",
                 "ground": "recalculation",
                 "effective_on": paid.paid_on if paid else timezone.localdate(),
+                "late_use_interest": late_use_with_revocation(claim.proof_check)[0] if claim.proof_check else None,
             }
         return self.form_class(data, initial=initial)
 
@@ -268,7 +270,16 @@ class RevocationProposalView(_GrantTaskView):
             by=self.request.user,
             **{
                 k: data[k]
-                for k in ("scope", "ground", "revoked_amount", "reasons", "weighing", "effective_on", "repay_by")
+                for k in (
+                    "scope",
+                    "ground",
+                    "revoked_amount",
+                    "reasons",
+                    "weighing",
+                    "effective_on",
+                    "repay_by",
+                    "late_use_interest",
+                )
             },
         )
 
