@@ -244,6 +244,11 @@ class PaymentRequest(models.Model):
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     note = models.TextField(_("note from the office"), blank=True)
+    final = models.BooleanField(
+        _("final payment"),
+        default=False,
+        help_text=_("The rest of the grant, paid after the check of the proof of use."),
+    )
     # The organisation's account on the day of release, as the payment order carries it.
     payee_holder = models.CharField(_("account holder"), max_length=70, blank=True)
     payee_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
@@ -255,6 +260,7 @@ class PaymentRequest(models.Model):
         verbose_name_plural = _("payment requests")
         constraints = [
             models.UniqueConstraint(fields=["grant", "number"], name="one_payment_request_per_number"),
+            models.UniqueConstraint(fields=["grant"], condition=Q(final=True), name="one_final_payment_per_grant"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
                 condition=Q(released_by__isnull=True) | ~Q(released_by=models.F("certified_by")),

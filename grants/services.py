@@ -288,6 +288,42 @@ def payment_request_submit(
     return payment
 
 
+@transaction.atomic
+def final_payment_open(*, grant: Grant) -> PaymentRequest | None:
+    """The rest of the grant that the approved check of the proof of use found still to pay (Schlusszahlung).
+
+    It goes through the same certification and release as any payment; the clerk who checked the proof stands as
+    the one who asks for it. None when nothing is still to pay; a second call returns the payment the first opened.
+    """
+    from grants.models import CheckResult, CheckStatus, ProofCheck, ProofKind
+
+    grant = _locked(grant)
+    existing = grant.payment_requests.filter(final=True).first()
+    if existing is not None:
+        return existing
+    check = (
+        ProofCheck.objects.filter(proof__grant=grant, proof__kind=ProofKind.FINAL, status=CheckStatus.APPROVED)
+        .order_by("-version")
+        .first()
+    )
+    if check is None or check.result != CheckResult.STILL_PAYABLE or check.balance <= 0:
+        return None
+    number = (grant.payment_requests.aggregate(top=Max("number"))["top"] or 0) + 1
+    payment = PaymentRequest.objects.create(
+        grant=grant,
+        number=number,
+        amount=check.balance,
+        purpose="Schlusszahlung nach Prüfung des Verwendungsnachweises",
+        needed_on=timezone.localdate(),
+        requested_by=check.checked_by,
+        final=True,
+    )
+    event_record(
+        grant.application, EventKind.PAYMENT_REQUESTED, check.checked_by, f"{format_money(payment.amount)} EUR"
+    )
+    return payment
+
+
 def _locked_payment(payment: PaymentRequest) -> PaymentRequest:
     return locked(PaymentRequest.objects.filter(pk=payment.pk).select_related("grant__application"))
 
@@ -331,7 +367,8 @@ def payment_release(*, payment: PaymentRequest, by) -> PaymentRequest:
     if payment.status != PaymentStatus.CERTIFIED:
         raise ApplicationError(_("Only a payment certified as factually correct can be released."))
     grant = _locked(payment.grant)  # the grant's lock also orders this against an appeal or a revocation
-    _require_running(grant)
+    if not (payment.final and grant.status == GrantStatus.CLOSED):  # the rest is paid once the file is closed
+        _require_running(grant)
     account = bank_account_current(grant.organisation)
     if account is None:
         raise ApplicationError(

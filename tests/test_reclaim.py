@@ -64,7 +64,7 @@ def paid_in_full(grant, by, on):
     )
 
 
-def submitted_proof(grant, by, actual="2000.00"):
+def submitted_proof(grant, by, actual="2000.00", receipts=("500.00", "500.00", "600.00", "400.00")):
     """The organisation's proof, written and submitted through the services its pages use: 2,000 EUR of costs in
     four receipts, 500 EUR own funds."""
     from grants.proofs import proof_open, proof_update, receipt_add
@@ -81,7 +81,7 @@ def submitted_proof(grant, by, actual="2000.00"):
         actual_third_party_funds=Decimal("0.00"),
         actuals={line.pk: Decimal(actual)},
     )
-    for position, amount in enumerate(("500.00", "500.00", "600.00", "400.00"), start=1):
+    for position, amount in enumerate(receipts, start=1):
         receipt_add(
             proof=proof,
             by=by,
@@ -248,3 +248,48 @@ def test_an_overpayment_is_reclaimed_after_a_hearing_by_two_people_and_repaid_wi
     client.force_login(alice)
     page = text_of(client.get(f"/applications/{running.application_id}/"))
     assert "The grant was closed on" in page or "Die Zuwendung wurde am" in page
+
+
+def test_the_rest_found_still_due_is_paid_through_certification_and_release(
+    client, running, alice, clerk, approver, payment_officer
+):
+    """1,500 of the 2,500 EUR were paid; the project cost the planned 3,000 EUR, so the check finds 1,000 EUR still
+    due. Closing the grant opens that final payment, which a clerk certifies and the payment officer releases."""
+    from grants.selectors import money_position
+    from workflow.flows.grant import PaymentFlow
+
+    PaymentRequest.objects.create(
+        grant=running, number=1, amount=Decimal("1500.00"), purpose="Honorare", needed_on=running.period_start,
+        requested_by=alice, status=PaymentStatus.PAID, paid_on=timezone.localdate() - timedelta(days=20),
+    )  # fmt: skip
+    proof = submitted_proof(running, alice, actual="3000.00", receipts=("1000.00", "1000.00", "600.00", "400.00"))
+    client.force_login(clerk)
+    check_task = open_task(running, GrantFlow.check_proof)
+    checks = {name: "on" for name in ("check_in_time", "check_report", "check_figures", "check_sample", "check_plan")}
+    memo = {"action": "record", "memo": "Ausgaben wie geplant; Belege stichprobenartig geprüft.", "check_funds": "on"}
+    assert client.post(f"/staff/tasks/{check_task.pk}/", memo | checks).status_code == 302
+    check = proof.checks.get()
+    assert (check.result, check.balance) == (CheckResult.STILL_PAYABLE, Decimal("1000.00"))
+    client.force_login(approver)
+    approve_task = open_task(running, GrantFlow.approve_check)
+    assert client.post(f"/staff/tasks/{approve_task.pk}/", {"action": "approve"}).status_code == 302
+
+    running.refresh_from_db()
+    assert running.status == GrantStatus.CLOSED
+    final = running.payment_requests.get(final=True)
+    assert (final.amount, final.status, final.requested_by) == (Decimal("1000.00"), PaymentStatus.REQUESTED, clerk)
+    closing = running.letters.get(kind="closing")
+    assert "Der noch nicht ausgezahlte Betrag von 1.000,00 EUR" in " ".join(render_grant_letter_html(closing).split())
+
+    # The office's usual two steps: the clerk certifies, the payment officer releases to the organisation's account.
+    client.force_login(clerk)
+    certify = Task.objects.get(process__paymentprocess__payment=final, flow_task=PaymentFlow.certify)
+    assert client.post(f"/staff/tasks/{certify.pk}/", {"action": "accept"}).status_code == 302
+    client.force_login(payment_officer)
+    release = Task.objects.get(process__paymentprocess__payment=final, flow_task=PaymentFlow.release)
+    response = client.post(f"/staff/tasks/{release.pk}/", {"action": "accept"})
+    assert response.status_code == 302, response.context["form"].errors
+    final.refresh_from_db()
+    assert final.status == PaymentStatus.RELEASED and final.payee_iban
+    position = money_position(running)
+    assert position.paid + position.released == check.recalculated_grant == Decimal("2500.00")

@@ -8,7 +8,13 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from grants.models import Appeal, Grant, GrantStatus, PaymentRequest
-from grants.services import appeal_end, appeal_waive, grant_become_final, payment_request_submit
+from grants.services import (
+    appeal_end,
+    appeal_waive,
+    final_payment_open,
+    grant_become_final,
+    payment_request_submit,
+)
 from workflow.services import process_locked
 
 
@@ -62,6 +68,18 @@ def payment_request_and_start(*, grant: Grant, by, amount, purpose: str, needed_
     with transaction.atomic():
         payment = payment_request_submit(grant=grant, by=by, amount=amount, purpose=purpose, needed_on=needed_on)
         PaymentFlow.request.run(payment=payment)
+    return payment
+
+
+def final_payment_and_start(*, grant: Grant) -> PaymentRequest | None:
+    """The rest still to pay after the check, with its payment procedure (certify, release), in one transaction."""
+    from workflow.flows.grant import PaymentFlow
+    from workflow.models import PaymentProcess
+
+    with transaction.atomic():
+        payment = final_payment_open(grant=grant)
+        if payment is not None and not PaymentProcess.objects.filter(payment=payment).exists():
+            PaymentFlow.request.run(payment=payment)
     return payment
 
 

@@ -159,6 +159,9 @@ class GrantFlow(flow.Flow):
         return self._claim(activation.process).status == ClaimStatus.DECIDED
 
     def close_grant(self, activation):
+        from workflow.grant_services import final_payment_and_start
+
+        final_payment_and_start(grant=activation.process.grant)  # the rest, where the check found money still due
         grant_close(grant=activation.process.grant)
 
 
