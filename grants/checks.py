@@ -27,6 +27,7 @@ from grants.models import (
     GrantStatus,
     PaymentStatus,
     ProofCheck,
+    ProofKind,
     ProofOfUse,
     ProofStatus,
     Receipt,
@@ -200,6 +201,26 @@ def proof_items_request(*, proof: ProofOfUse, by, message: str) -> ProofOfUse:
     proof.status = ProofStatus.ITEMS_REQUESTED
     proof.save(update_fields=["status", "updated"])
     event_record(proof.grant.application, EventKind.PROOF_ITEMS_REQUESTED, by, message.strip())
+    return proof
+
+
+@transaction.atomic
+def interim_proof_review(*, proof: ProofOfUse, by, memo: str) -> ProofOfUse:
+    """The clerk reviews an interim proof (Zwischennachweis, VV Nr. 11 zu § 44 LHO): the report and the figures so far
+    are plausible and the project is on track. No recalculation and no second person: the grant is settled on the
+    final proof. The memo records what was looked at and anything to watch in the final check."""
+    require_perm(by, "applications.check_application", _("You may not check proofs of use."))
+    if not memo.strip():
+        raise ApplicationError(_("Write the review memo: what you looked at and what you found."), field="memo")
+    proof = locked(ProofOfUse.objects.filter(pk=proof.pk).select_related("grant__application"))
+    if proof.kind != ProofKind.INTERIM:
+        raise ApplicationError(_("The final proof of use is checked with the checklist and a second person."))
+    if proof.status != ProofStatus.SUBMITTED:
+        raise ApplicationError(_("Only a submitted proof of use can be checked."))
+    proof.status, proof.reviewed_by, proof.reviewed_at = ProofStatus.CHECKED, by, timezone.now()
+    proof.review_memo = memo.strip()
+    proof.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_memo", "updated"])
+    event_record(proof.grant.application, EventKind.PROOF_CHECKED, by, proof.get_kind_display())
     return proof
 
 

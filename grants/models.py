@@ -324,6 +324,12 @@ class ProofOfUse(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The clerk's review of an interim proof (Zwischennachweis); the final proof has its checks (ProofCheck).
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_memo = models.TextField(_("review memo"), blank=True)
 
     class Meta:
         ordering = ["grant", "due_on"]

@@ -74,6 +74,7 @@ EVENT_KINDS: dict[str, EventKind] = {
             ORGANISATION,
             _("It tells you what is missing from your proof of use."),
         ),
+        EventKind("interim_proof_reviewed", _("The office reviewed your interim proof of use"), ORGANISATION),
         EventKind(
             "proof_reminder",
             _("Reminder: a proof of use is due soon"),

@@ -25,7 +25,6 @@ from grants.proofs import (
     proof_figures,
     proof_open,
     proof_submission_problems,
-    proof_submit,
     proof_update,
     receipt_add,
     receipt_remove,
@@ -38,7 +37,7 @@ from portal.grant_views import _grant_of
 from portal.proof_forms import ProofDeclarationForm, ProofFiguresForm, ProofReportForm, ReceiptForm, ReceiptImportForm
 from portal.views import _posted, error_list
 from workflow.errors import TaskUnavailable
-from workflow.grant_services import proof_submit_and_continue
+from workflow.grant_services import interim_proof_submit_and_continue, proof_submit_and_continue
 
 PROOF_STEPS = [
     ("report", gettext_lazy("Report")),
@@ -277,11 +276,11 @@ def _receipt_removed(request, proof):
 
 def _submit(proof: ProofOfUse, user, declaration: bool) -> None:
     """The final proof completes the grant process's "submit the proof" step (the office's check comes next); an
-    interim proof is not part of the process."""
+    interim proof starts its own review, or returns to it after missing items were asked for."""
     if proof.kind == ProofKind.FINAL:
         proof_submit_and_continue(proof=proof, by=user, declaration=declaration)
     else:
-        proof_submit(proof=proof, by=user, declaration=declaration)
+        interim_proof_submit_and_continue(proof=proof, by=user, declaration=declaration)
 
 
 @login_required

@@ -8,7 +8,7 @@ from viewflow.workflow import chart, flow
 
 from workflow.flows import EarlyStartFlow, FundingFlow
 from workflow.flows.change import ChangeFlow
-from workflow.flows.grant import GrantFlow, PaymentFlow
+from workflow.flows.grant import GrantFlow, InterimProofFlow, PaymentFlow
 from workflow.selectors import STAFF_NODES
 
 
@@ -34,12 +34,12 @@ STAFF_STEPS = tuple(STAFF_NODES)
 
 def step_labels() -> dict[str, str]:
     """Each step's title in the active language; steps sharing a title (the two review slots) are numbered."""
-    others = (*waiting_steps(EarlyStartFlow), *waiting_steps(PaymentFlow), *waiting_steps(GrantFlow))
     others = (
         *waiting_steps(EarlyStartFlow),
         *waiting_steps(PaymentFlow),
         *waiting_steps(GrantFlow),
         *waiting_steps(ChangeFlow),
+        *waiting_steps(InterimProofFlow),
     )
     nodes = [*funding_steps(), *(node for node in others if node not in funding_steps())]
     titles = {step_key(node): str(node.task_title) for node in nodes}

@@ -18,6 +18,8 @@ from django.core.management import call_command
         ("workflow/flows.grant.GrantFlow", "docs/grant-flow.bpmn", "bpmn"),
         ("workflow/flows.grant.PaymentFlow", "docs/payment-flow.svg", "svg"),
         ("workflow/flows.grant.PaymentFlow", "docs/payment-flow.bpmn", "bpmn"),
+        ("workflow/flows.grant.InterimProofFlow", "docs/interim-proof-flow.svg", "svg"),
+        ("workflow/flows.grant.InterimProofFlow", "docs/interim-proof-flow.bpmn", "bpmn"),
         ("workflow/flows.change.ChangeFlow", "docs/change-flow.svg", "svg"),
         ("workflow/flows.change.ChangeFlow", "docs/change-flow.bpmn", "bpmn"),
     ],

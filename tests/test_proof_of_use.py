@@ -23,8 +23,9 @@ from openpyxl import load_workbook
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from applications.errors import ApplicationError
+from applications.errors import ApplicationError, NotAllowed
 from applications.models import CostCategory, CostLine, EventKind
+from grants.checks import interim_proof_review
 from grants.finality import final_from
 from grants.models import Grant, ProofKind, ProofStatus, Receipt
 from grants.proofs import (
@@ -42,7 +43,7 @@ from tests.factories import ApplicationFactory
 from tests.support.grant_fixtures import deliver
 from tests.support.process import approve, propose, through_review
 from workflow.flows.grant import GrantFlow
-from workflow.grant_services import grant_make_final
+from workflow.grant_services import grant_make_final, interim_proof_submit_and_continue
 from workflow.services import application_submit_and_start
 
 pytestmark = pytest.mark.usefixtures("tasks_in_process")
@@ -471,6 +472,75 @@ def test_only_a_representative_submits_with_the_declaration_and_the_check_comes_
     assert client.get(url("proof_step", proof, "report")).url == url("proof_submit", proof)
     with pytest.raises(ApplicationError, match=said("The proof of use was submitted and can no longer be changed.")):
         proof_update(proof=proof, by=bob, report="später geändert")
+
+
+def test_an_interim_proof_is_reviewed_by_a_clerk_after_missing_items_were_added(client, alice, bob, clerk, grant):
+    """The project runs past the year's end: the interim proof goes to a clerk, who asks for a missing item; the
+    organisation adds it and submits again; the clerk records the review and the organisation is told."""
+    from workflow.flows.grant import InterimProofFlow
+
+    Grant.objects.filter(pk=grant.pk).update(period_start=date(2026, 3, 1), period_end=date(2027, 6, 30))
+    grant.refresh_from_db()
+    proof = proof_open(grant=grant, kind=ProofKind.INTERIM)
+    complete(proof, bob)
+    client.force_login(alice)
+    assert client.post(url("proof_submit", proof), {"declaration": "on"}).status_code == 302
+    review = Task.objects.get(process__interimproofprocess__proof=proof, flow_task=InterimProofFlow.review)
+
+    client.force_login(clerk)
+    page = text_of(client.get(reverse("workflow:task", args=[review.pk])))
+    assert "Ayşe Demir" in page and "2.000,00" in page  # the receipts and the figures so far
+    response = client.post(reverse("workflow:task", args=[review.pk]), {"action": "request_items", "message": ""})
+    assert response.status_code == 400
+    assert 'id="id_message-error"' in response.content.decode()
+    missing = "Bitte den Mietvertrag für den Raum im Bürgerhaus nachreichen."
+    response = client.post(reverse("workflow:task", args=[review.pk]), {"action": "request_items", "message": missing})
+    assert response.status_code == 302
+    proof.refresh_from_db()
+    assert proof.status == ProofStatus.ITEMS_REQUESTED
+    told = Notification.objects.get(recipient=alice, event="proof_items_requested")
+    assert missing in notification_render(told).body
+
+    # The organisation adds the item and submits again; the review comes back to the office.
+    proof_update(proof=proof, by=bob, report=proof.report + " Mietvertrag liegt bei.")
+    client.force_login(alice)
+    assert client.post(url("proof_submit", proof), {"declaration": "on"}).status_code == 302
+    again = Task.objects.get(
+        process__interimproofprocess__proof=proof, flow_task=InterimProofFlow.review, status=STATUS.NEW
+    )
+    client.force_login(clerk)
+    response = client.post(reverse("workflow:task", args=[again.pk]), {"action": "reviewed", "memo": "  "})
+    assert response.status_code == 400 and 'id="id_memo-error"' in response.content.decode()
+    memo = "Sachbericht und Zahlen plausibel; Honorare liegen im Plan. Im Verwendungsnachweis Miete prüfen."
+    response = client.post(reverse("workflow:task", args=[again.pk]), {"action": "reviewed", "memo": memo})
+    assert response.status_code == 302
+    proof.refresh_from_db()
+    assert (proof.status, proof.reviewed_by, proof.review_memo) == (ProofStatus.CHECKED, clerk, memo)
+    assert grant.application.events.filter(kind=EventKind.PROOF_CHECKED, actor=clerk).exists()
+    reviewed = Notification.objects.get(recipient=alice, event="interim_proof_reviewed")
+    with translation.override("de"):
+        assert "2026" in notification_render(reviewed).body
+    # The grant's own process is untouched: the final proof is still to come.
+    assert Task.objects.filter(
+        process__grantprocess__grant=grant, flow_task=GrantFlow.submit_proof, status=STATUS.NEW
+    ).exists()
+
+
+def test_a_member_without_the_clerks_permission_cannot_review_an_interim_proof(client, alice, bob, grant):
+    from workflow.flows.grant import InterimProofFlow
+
+    Grant.objects.filter(pk=grant.pk).update(period_start=date(2026, 3, 1), period_end=date(2027, 6, 30))
+    proof = proof_open(grant=Grant.objects.get(pk=grant.pk), kind=ProofKind.INTERIM)
+    complete(proof, bob)
+    interim_proof_submit_and_continue(proof=proof, by=alice, declaration=True)
+    review = Task.objects.get(process__interimproofprocess__proof=proof, flow_task=InterimProofFlow.review)
+    client.force_login(alice)
+    response = client.post(reverse("workflow:task", args=[review.pk]), {"action": "reviewed", "memo": "gut"})
+    assert response.status_code in (403, 404)
+    with pytest.raises(NotAllowed):
+        interim_proof_review(proof=proof, by=alice, memo="gut")
+    proof.refresh_from_db()
+    assert proof.status == ProofStatus.SUBMITTED
 
 
 def test_an_incomplete_proof_cannot_be_submitted(client, alice, grant):

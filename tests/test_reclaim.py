@@ -288,7 +288,7 @@ def test_the_rest_found_still_due_is_paid_through_certification_and_release(
     client.force_login(payment_officer)
     release = Task.objects.get(process__paymentprocess__payment=final, flow_task=PaymentFlow.release)
     response = client.post(f"/staff/tasks/{release.pk}/", {"action": "accept"})
-    assert response.status_code == 302, response.context["form"].errors
+    assert response.status_code == 302
     final.refresh_from_db()
     assert final.status == PaymentStatus.RELEASED and final.payee_iban
     position = money_position(running)

@@ -71,6 +71,46 @@ class HearingForm(UserTextFormMixin, forms.Form):
     deadline = forms.DateField(label=_("Answer by"), widget=DateInput(), error_messages=DATE_ERRORS)
 
 
+class InterimReviewForm(UserTextFormMixin, forms.Form):
+    REVIEWED = "reviewed"
+    REQUEST_ITEMS = "request_items"
+    action = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[
+            (REVIEWED, _("The interim proof is complete and plausible")),
+            (REQUEST_ITEMS, _("Ask the organisation for missing items")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    memo = forms.CharField(
+        label=_("Review memo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you looked at, what you found, and anything to watch in the final check."),
+    )
+    message = forms.CharField(
+        label=_("What is missing"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only when you ask for missing items; the organisation reads it."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        require_text_when(
+            self,
+            data,
+            "action",
+            self.REVIEWED,
+            "memo",
+            _("Write the review memo: what you looked at and what you found."),
+        )
+        require_text_when(
+            self, data, "action", self.REQUEST_ITEMS, "message", _("Say what is missing; the organisation reads it.")
+        )
+        return data
+
+
 class RevocationForm(UserTextFormMixin, forms.Form):
     REVOKE = "revoke"
     DROP = "drop"

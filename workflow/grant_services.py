@@ -104,6 +104,32 @@ def proof_submit_and_continue(*, proof, by, declaration: bool):
     )
 
 
+def interim_proof_submit_and_continue(*, proof, by, declaration: bool):
+    """A representative submits an interim proof: its review starts, or, after missing items were asked for, the
+    office reviews it again."""
+    from grants.proofs import proof_submit
+    from workflow.flows.grant import InterimProofFlow
+    from workflow.models import InterimProofProcess
+    from workflow.services import task_complete
+
+    process = InterimProofProcess.objects.filter(proof=proof).first()
+    if process is None:
+        with transaction.atomic():
+            proof = proof_submit(proof=proof, by=by, declaration=declaration)
+            InterimProofFlow.submit.run(proof=proof)
+        return proof
+    task = Task.objects.filter(
+        process=process, flow_task=InterimProofFlow.resubmit, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).first()
+    if task is None:
+        from workflow.errors import TaskUnavailable
+
+        raise TaskUnavailable(_("The proof of use cannot be submitted now."))
+    return task_complete(
+        task=task, by=by, action=lambda process: proof_submit(proof=proof, by=by, declaration=declaration)
+    )
+
+
 def claim_answer_and_continue(*, claim, by, answer: str):
     """The organisation answers the hearing; the office decides next."""
     from grants.claims import claim_answer

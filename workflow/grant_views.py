@@ -18,7 +18,7 @@ from grants.selectors import grant_letters_for_staff, money_position
 from grants.services import expected_final_on, payment_certify, payment_refuse, payment_release
 from workflow.errors import ProcessBusy
 from workflow.forms import AppealEndForm, AppealRecordForm, ApprovalForm, PaymentDecisionForm
-from workflow.grant_forms import HearingForm, ProofCheckForm, RepaymentForm, RevocationForm
+from workflow.grant_forms import HearingForm, InterimReviewForm, ProofCheckForm, RepaymentForm, RevocationForm
 from workflow.grant_services import appeal_end_and_continue
 from workflow.messages import tell_organisation
 from workflow.views import HumanTaskView, task_ended_page
@@ -174,6 +174,38 @@ class CheckProofView(_GrantTaskView):
         return proof_check_propose(
             proof=proof, by=self.request.user, checks=form.checks(), memo=form.cleaned_data["memo"]
         )
+
+
+class ReviewInterimProofView(HumanTaskView):
+    """The clerk's review of an interim proof: complete and plausible, or missing items asked for."""
+
+    template_name = "workflow/interim_proof_review.html"
+    form_class = InterimReviewForm
+    success_message = gettext_lazy("The review was recorded.")
+
+    def context(self, task, form):
+        context = super().context(task, form)
+        proof = task.process.coerced.proof
+        context.update(
+            {
+                "grant": proof.grant,
+                "money": money_position(proof.grant),
+                "proof": proof,
+                "lines": proof.lines.select_related("plan_line").order_by("plan_line__position"),
+                "receipts": proof.receipts.select_related("plan_line"),
+            }
+        )
+        return context
+
+    def complete(self, process, form):
+        from grants.checks import interim_proof_review, proof_items_request
+
+        proof = process.proof
+        if form.cleaned_data["action"] == InterimReviewForm.REQUEST_ITEMS:
+            result = proof_items_request(proof=proof, by=self.request.user, message=form.cleaned_data["message"])
+            tell_organisation(proof.grant.application, "proof_items_requested", message=form.cleaned_data["message"])
+            return result
+        return interim_proof_review(proof=proof, by=self.request.user, memo=form.cleaned_data["memo"])
 
 
 class ApproveCheckView(_GrantTaskView):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from applications.models import Application, EarlyStartRequest
-from grants.models import ChangeReport, Grant, PaymentRequest
+from grants.models import ChangeReport, Grant, PaymentRequest, ProofOfUse
 
 
 class ScopeKeys(models.Model):
@@ -96,6 +96,22 @@ class ChangeProcess(ScopeKeys, Process):
         return self.report.grant.application
 
 
+class InterimProofProcess(ScopeKeys, Process):
+    """The office's review of one interim proof of use (Zwischennachweis)."""
+
+    proof = models.OneToOneField(
+        ProofOfUse, on_delete=models.PROTECT, related_name="process", verbose_name=_("interim proof of use")
+    )
+
+    class Meta:
+        verbose_name = _("interim proof review")
+        verbose_name_plural = _("interim proof reviews")
+
+    @property
+    def application(self):
+        return self.proof.grant.application
+
+
 # The processes whose tasks staff work on, each with the path from it to the application it is about.
 STAFF_PROCESSES = (
     (FundingProcess, "application"),
@@ -103,6 +119,7 @@ STAFF_PROCESSES = (
     (PaymentProcess, "payment__grant__application"),
     (GrantProcess, "grant__application"),
     (ChangeProcess, "report__grant__application"),
+    (InterimProofProcess, "proof__grant__application"),
 )
 
 

@@ -6,7 +6,7 @@ from viewflow.workflow.status import STATUS
 
 from workflow.flows import EarlyStartFlow, FundingFlow
 from workflow.flows.change import ChangeFlow
-from workflow.flows.grant import GrantFlow, PaymentFlow
+from workflow.flows.grant import GrantFlow, InterimProofFlow, PaymentFlow
 from workflow.models import FundingProcess, on_staff_process
 
 STAFF_NODES = (
@@ -28,6 +28,7 @@ STAFF_NODES = (
     GrantFlow.decide_revocation,
     GrantFlow.approve_revocation,
     GrantFlow.await_repayment,
+    InterimProofFlow.review,
     ChangeFlow.assess,
     ChangeFlow.approve,
 )
@@ -67,6 +68,7 @@ def open_task_for_staff(user, task_id: int) -> Task | None:
             *(f"process__paymentprocess__payment__grant__application__{r}" for r in related),
             *(f"process__grantprocess__grant__application__{r}" for r in related),
             *(f"process__changeprocess__report__grant__application__{r}" for r in related),
+            *(f"process__interimproofprocess__proof__grant__application__{r}" for r in related),
         )
         .filter(pk=task_id)
         .first()

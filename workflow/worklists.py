@@ -20,7 +20,7 @@ from applications.models import Decision, DecisionStatus
 from applications.selectors import programme_scope
 from workflow.flows import EarlyStartFlow, FundingFlow
 from workflow.flows.change import ChangeFlow
-from workflow.flows.grant import GrantFlow, PaymentFlow
+from workflow.flows.grant import GrantFlow, InterimProofFlow, PaymentFlow
 from workflow.models import applications_by_process, on_staff_process
 from workflow.selectors import STAFF_NODES
 
@@ -34,6 +34,7 @@ STEPS[f"early_start_{EarlyStartFlow.decide.name}"] = EarlyStartFlow.decide
 STEPS.update({f"payment_{node.name}": node for node in (PaymentFlow.certify, PaymentFlow.release)})
 STEPS.update({f"grant_{node.name}": node for node in STAFF_NODES if node.flow_class is GrantFlow})
 STEPS.update({f"change_{node.name}": node for node in (ChangeFlow.assess, ChangeFlow.approve)})
+STEPS[f"interim_proof_{InterimProofFlow.review.name}"] = InterimProofFlow.review
 
 COUNT_CAP = 1000  # lists count up to this many tasks exactly, beyond it they say "more than 1,000"
 

@@ -9,11 +9,11 @@ from viewflow.workflow import flow, lock
 
 from applications.deadlines import last_moment_of
 from grants.claims import grant_close
-from grants.models import CheckResult, CheckStatus, ClaimStatus, PaymentStatus, ProofKind
-from grants.proofs import proof_open
+from grants.models import CheckResult, CheckStatus, ClaimStatus, PaymentStatus, ProofKind, ProofStatus
+from grants.proofs import interim_year, proof_open
 from workflow import grant_views, views
 from workflow.messages import tell_organisation
-from workflow.models import GrantProcess, PaymentProcess
+from workflow.models import GrantProcess, InterimProofProcess, PaymentProcess
 from workflow.nodes import FourEyesView, OrganisationTask
 
 
@@ -224,3 +224,46 @@ class PaymentFlow(flow.Flow):
             number=payment.number,
             note=payment.note,
         )
+
+
+class InterimProofFlow(flow.Flow):
+    """Interim proof of use
+
+    For a project that runs past a year's end, the organisation proves the use so far (Zwischennachweis). A clerk
+    reviews it and records a memo, or asks for missing items, which the organisation adds before it is reviewed
+    again. The grant itself is settled on the final proof; the organisation is told when the review is done.
+    """
+
+    process_class = InterimProofProcess
+    lock_impl = lock.select_for_update_lock
+
+    submit = flow.StartHandle(this.start_for_proof).Next(this.review)
+    review = (
+        flow.View(grant_views.ReviewInterimProofView.as_view())
+        .Annotation(title=_("Review the interim proof of use"))
+        .Permission("applications.check_application")
+        .Next(this.is_reviewed)
+    )
+    is_reviewed = (
+        flow.If(this.proof_reviewed).Annotation(title=_("Complete?")).Then(this.tell_reviewed).Else(this.resubmit)
+    )
+    resubmit = (
+        OrganisationTask(views.OrganisationTaskRedirect.as_view())
+        .Annotation(title=_("The organisation adds the missing items"))
+        .Next(this.review)
+    )
+    tell_reviewed = flow.Function(this.send_reviewed).Annotation(title=_("Tell the organisation")).Next(this.end)
+    end = flow.End()
+
+    def start_for_proof(self, activation, proof):
+        activation.process.proof = proof
+        activation.process.copy_scope_keys(proof.grant.application)
+
+    def proof_reviewed(self, activation):
+        proof = activation.process.proof
+        return type(proof).objects.values_list("status", flat=True).get(pk=proof.pk) == ProofStatus.CHECKED
+
+    def send_reviewed(self, activation):
+        proof = activation.process.proof
+        proof.refresh_from_db()
+        tell_organisation(proof.grant.application, "interim_proof_reviewed", year=interim_year(proof.due_on))
