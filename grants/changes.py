@@ -97,7 +97,7 @@ def change_assessment(report: ChangeReport) -> Assessment:
         planned={line.position: line.amount for line in plan_lines},
         new={line.position: new[line.pk] for line in plan_lines if line.pk in new},
         period_changes=report.new_period_end is not None and report.new_period_end != report.grant.period_end,
-        purpose_changes=report.kind == ChangeKind.OTHER,
+        purpose_changes=report.kind in (ChangeKind.OTHER, ChangeKind.APPEAL),  # these always need a decision
     )
 
 
@@ -135,6 +135,8 @@ def change_refuse(*, report: ChangeReport, by, note: str) -> ChangeReport:
     report = locked(ChangeReport.objects.filter(pk=report.pk))
     if report.status not in (ChangeStatus.REPORTED, ChangeStatus.PROPOSED):
         raise ApplicationError(_("This change has already been dealt with."))
+    if report.kind == ChangeKind.APPEAL:
+        raise ApplicationError(_("The appeal was upheld, so the decision must be changed: propose the amendment."))
     report.status, report.decided_by, report.decided_at = ChangeStatus.REFUSED, by, timezone.now()
     report.note = note.strip()
     report.save(update_fields=["status", "decided_by", "decided_at", "note"])
@@ -247,6 +249,32 @@ def change_approve(*, report: ChangeReport, by) -> ChangeReport:
             ],
             "reported_on": timezone.localdate(report.reported_at),
             "reasons": report.description,
+            **_appeal_context(report),
         },
     )
     return report
+
+
+def _appeal_context(report: ChangeReport) -> dict:
+    """For an amendment that remedies an upheld appeal: what the letter says about the appeal (§ 72 VwGO)."""
+    appeal = report.appeal
+    if appeal is None:
+        return {}
+    return {
+        "appeal_kind": appeal.kind,
+        "appeal_lodged_on": appeal.lodged_on,
+        "appeal_decided_on": appeal.decided_on,
+        "reported_on": None,
+    }
+
+
+@transaction.atomic
+def appeal_change_open(*, appeal, by) -> ChangeReport:
+    """An upheld appeal opens the amendment that remedies it (Abhilfebescheid), with the appeal's note as its reasons;
+    the office then proposes the changed grant and a second person approves it, like any amendment."""
+    existing = ChangeReport.objects.filter(appeal=appeal).first()
+    if existing is not None:
+        return existing
+    return ChangeReport.objects.create(
+        grant=appeal.grant, kind=ChangeKind.APPEAL, description=appeal.note, reported_by=by, appeal=appeal
+    )

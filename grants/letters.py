@@ -22,6 +22,8 @@ Keys every kind takes (optional):
     eligible_costs     own_funds     third_party_funds     of the new plan version
     lines              [{position, description, previous, amount}] the plan lines before and after
     reported_on        the day the organisation reported the change (ANBest-P Nr. 5)
+    appeal_kind        for an amendment remedying an upheld appeal: "objection" or "action" (AppealKind)
+    appeal_lodged_on   appeal_decided_on   when the appeal was lodged and upheld
     reasons            why the decision is amended (facts and the office's assessment)
 
 ``hearing`` (Anhörung, § 28 VwVfG; not an administrative act):
@@ -118,6 +120,8 @@ DATE_KEYS = {
     "period_end",
     "previous_period_end",
     "reported_on",
+    "appeal_lodged_on",
+    "appeal_decided_on",
     "answer_by",
     "effective_on",
     "repay_by",

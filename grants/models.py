@@ -615,6 +615,7 @@ class ChangeKind(models.TextChoices):
     PERIOD = "period", _("the project takes longer (period extended)")
     PARTNER = "partner", _("a partner dropped out")
     OTHER = "other", _("the purpose or something else changes")
+    APPEAL = "appeal", _("an appeal was upheld: the decision is changed (Abhilfe)")
 
 
 class ChangeStatus(models.TextChoices):
@@ -653,6 +654,10 @@ class ChangeReport(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     note = models.TextField(_("note from the office"), blank=True)
+    appeal = models.OneToOneField(
+        Appeal, on_delete=models.PROTECT, related_name="change_report", null=True, blank=True,
+        verbose_name=_("upheld appeal"),
+    )  # fmt: skip
     plan_version = models.OneToOneField(
         PlanVersion, on_delete=models.PROTECT, related_name="change_report", null=True, blank=True
     )

@@ -179,6 +179,11 @@ def appeal_end(*, appeal: Appeal, by, outcome: str, decided_on: date, note: str 
         raise ApplicationError(_("Choose how the appeal ended."), field="outcome")
     if decided_on < appeal.lodged_on:
         raise ApplicationError(_("An appeal cannot end before it was lodged."), field="decided_on")
+    if outcome == AppealOutcome.UPHELD and not (note.strip() or appeal.note.strip()):
+        raise ApplicationError(
+            _("Say what the appeal was right about and what changes; it becomes the reasons of the amendment."),
+            field="note",
+        )
     grant = _locked(appeal.grant)
     appeal.outcome, appeal.decided_on = outcome, decided_on
     appeal.note = "\n".join(part for part in (appeal.note, note) if part)

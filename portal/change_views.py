@@ -20,7 +20,7 @@ from workflow.change_services import change_report_and_start
 class ChangeReportForm(UserTextFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What changes?"),
-        choices=ChangeKind.choices,
+        choices=[(value, label) for value, label in ChangeKind.choices if value != ChangeKind.APPEAL],
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Choose what changes.")},
     )

@@ -209,3 +209,53 @@ def test_an_amendment_moves_the_draft_proof_of_use_to_the_new_plan(running, alic
 
     missing = gettext("The approved plan has lines that are missing here; please ask the office.")
     assert missing not in proof_submission_problems(proof)
+
+
+def test_an_upheld_objection_is_remedied_by_an_amendment_two_people_sign(
+    client, grant, alice, clerk, approver, django_capture_on_commit_callbacks
+):
+    """The organisation objected to the amount; the office finds the objection right. Recording that opens the
+    amendment procedure, and the letter is an Abhilfebescheid with its cost decision."""
+    from django.utils import timezone
+
+    from grants.letters import render_grant_letter_html
+    from grants.models import AppealOutcome, ChangeKind
+    from grants.services import appeal_record
+    from workflow.grant_services import appeal_end_and_continue
+
+    lodged = timezone.localdate() - timedelta(days=10)
+    appeal = appeal_record(grant=grant, by=clerk, kind="objection", lodged_on=lodged)
+    # Upheld without saying why: refused next to the note, nothing changes.
+    client.force_login(clerk)
+    url = f"/staff/applications/{grant.application_id}/appeal/"
+    response = client.post(url, {"outcome": "upheld", "decided_on": timezone.localdate().isoformat(), "note": ""})
+    assert response.status_code == 400 and 'id="id_note-error"' in response.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.outcome == AppealOutcome.PENDING and not ChangeReport.objects.filter(grant=grant).exists()
+
+    reasons = "Die Honorarsätze entsprechen der Richtlinie; die Kürzung um 300 EUR war nicht begründet."
+    response = client.post(url, {"outcome": "upheld", "decided_on": timezone.localdate().isoformat(), "note": reasons})
+    assert response.status_code == 302
+    change = ChangeReport.objects.get(grant=grant, appeal=appeal)
+    assert (change.kind, change.description) == (ChangeKind.APPEAL, reasons)
+    assess = task_of(change, ChangeFlow.assess)
+    # Refusing is not a way out of an upheld appeal.
+    response = client.post(f"/staff/tasks/{assess.pk}/", {"action": "refuse", "note": "Doch nicht."})
+    assert response.status_code == 400
+    response = client.post(f"/staff/tasks/{assess.pk}/", {"action": "propose", "amount": "2800,00"})
+    assert response.status_code == 302
+    client.force_login(approver)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            client.post(f"/staff/tasks/{task_of(change, ChangeFlow.approve).pk}/", {"action": "approve"}).status_code
+            == 302
+        )
+    grant.refresh_from_db()
+    assert grant.amount == Decimal("2800.00")
+    letter = GrantLetter.objects.get(grant=grant, kind="amendment")
+    text = " ".join(render_grant_letter_html(letter).split())
+    assert "Abhilfebescheid" in text and f"Ihrem Widerspruch vom {lodged:%d.%m.%Y} wird abgeholfen" in text
+    assert "§ 72 VwGO" in text and "§ 80 Absatz 1 Satz 1 VwVfG" in text and reasons in text
+    assert "Nr. 5 ANBest-P eine Änderung des Projekts angezeigt" not in text  # not written as a reported change
+    with pytest.raises(ApplicationError):
+        appeal_end_and_continue(appeal=appeal, by=clerk, outcome="upheld", decided_on=timezone.localdate())

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from grants.models import Appeal, Grant, GrantStatus, PaymentRequest
+from grants.models import Appeal, AppealOutcome, Grant, GrantStatus, PaymentRequest
 from grants.services import (
     appeal_end,
     appeal_waive,
@@ -55,9 +55,15 @@ def appeal_waive_and_continue(*, grant: Grant, by) -> Grant:
 
 
 def appeal_end_and_continue(*, appeal: Appeal, by, outcome: str, decided_on: date, note: str = "") -> Appeal:
+    """The appeal ended: payments go on; an upheld appeal starts the amendment procedure that remedies it."""
+    from grants.changes import appeal_change_open
+    from workflow.flows.change import ChangeFlow
+
     with _grant_locked(appeal.grant):
         appeal = appeal_end(appeal=appeal, by=by, outcome=outcome, decided_on=decided_on, note=note)
         _continue_when_final(appeal.grant)
+        if appeal.outcome == AppealOutcome.UPHELD:
+            ChangeFlow.report.run(report=appeal_change_open(appeal=appeal, by=by))
     return appeal
 
 
