@@ -4,6 +4,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 _THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -59,8 +60,10 @@ class MoneyField(forms.DecimalField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def prepare_value(self, value):
+        """Prefilled the way the page writes amounts: 1234,50 in German, 1234.50 in English (no grouping, which
+        would only be in the way when the amount is edited)."""
         if isinstance(value, Decimal):
-            return f"{value:.2f}".replace(".", ",")
+            return f"{value:.2f}".replace(".", formats.get_format("DECIMAL_SEPARATOR"))
         return value
 
 
@@ -72,7 +75,7 @@ class QuantityField(MoneyField):
     def prepare_value(self, value):
         if isinstance(value, Decimal):
             text = f"{value.normalize():f}"
-            return text.replace(".", ",")
+            return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
         return value
 
 

@@ -192,3 +192,29 @@ def test_amounts_are_read_the_way_people_write_them(typed, amount):
 def test_what_is_not_an_amount_is_refused(typed):
     with pytest.raises(ValueError):
         parse_amount(typed)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "example"),
+    [
+        ("de", 'value="1234,50"', "1.500,00"),
+        ("en", 'value="1234.50"', "1,500.00"),
+        ("ru", 'value="1234,50"', "1.500,00"),
+    ],
+)
+def test_amounts_are_prefilled_and_explained_in_the_pages_language(language, shown, example):
+    from django import forms
+    from django.utils import translation
+
+    from applications.fields import MoneyField
+
+    class AmountForm(forms.Form):
+        amount = MoneyField(label="Betrag")
+
+    with translation.override(language):
+        assert shown in str(AmountForm(initial={"amount": Decimal("1234.5")})["amount"])
+        bad = AmountForm({"amount": "zwölf Euro"})
+        assert not bad.is_valid()
+        assert example in bad.errors["amount"][0]
+        # What the page prefilled reads back as the same amount.
+        assert AmountForm({"amount": shown.split('"')[1]}).is_valid()
