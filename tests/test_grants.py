@@ -386,3 +386,21 @@ def test_the_progress_bar_goes_on_through_the_grant(client, running, alice):
     ]
     what = str(response.context["next"]["what"])
     assert what == str(gettext("Request the money shortly before you need it, and prove its use after the project."))
+
+
+def test_the_grant_section_explains_the_german_words_of_the_letters_in_the_readers_language(client, running, alice):
+    alice.language = "tr"
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+    response = client.get(f"/applications/{running.application_id}/")
+    page = response.content.decode()
+    with translation.override("tr"):
+        summary = gettext("What the German words in your letters mean")
+        meaning = gettext(
+            "Final: the time to appeal has passed, so the decision can no longer be challenged. "
+            "Money is paid from then on."
+        )
+    assert summary != "What the German words in your letters mean"  # there is a Turkish text to show
+    assert html.escape(summary) in page and html.escape(meaning) in page
+    # The German terms stay German, marked so that screen readers pronounce them as German.
+    assert '<dt class="kern-description-list-item__key" lang="de">bestandskräftig</dt>' in page

@@ -517,6 +517,9 @@ def test_an_interim_proof_is_reviewed_by_a_clerk_after_missing_items_were_added(
     proof.refresh_from_db()
     assert (proof.status, proof.reviewed_by, proof.review_memo) == (ProofStatus.CHECKED, clerk, memo)
     assert grant.application.events.filter(kind=EventKind.PROOF_CHECKED, actor=clerk).exists()
+    client.force_login(alice)
+    detail = text_of(client.get(reverse("portal:application_detail", args=[grant.application_id])))
+    assert said("The office reviewed it; nothing more is needed.") in detail
     reviewed = Notification.objects.get(recipient=alice, event="interim_proof_reviewed")
     with translation.override("de"):
         assert "2026" in notification_render(reviewed).body
