@@ -145,7 +145,7 @@ def grants(selection: Selection) -> dict:
     ).aggregate(total=Count("pk"), listed=Count("pk", filter=Q(application__organisation__listed_since__isnull=False)))
 
 
-def payments(selection: Selection) -> dict:
+def payments(selection: Selection, today=None) -> dict:
     """The money after the decision: paid out, released and on its way, requested and waiting for the office; and
     how many grants wait to become final or have an appeal pending."""
     from grants.models import Grant, GrantStatus, PaymentRequest, PaymentStatus
@@ -168,7 +168,33 @@ def payments(selection: Selection) -> dict:
         appealed=Count("pk", filter=Q(status=GrantStatus.APPEALED)),
         running=Count("pk", filter=Q(status=GrantStatus.RUNNING)),
     )
-    return {**money, **states}
+    return {**money, **states, **_proofs_and_claims(in_selection, today or timezone.localdate())}
+
+
+PROOF_DUE_SOON_DAYS = 30
+
+
+def _proofs_and_claims(in_selection: Q, today) -> dict:
+    """Proofs of use due within a month, overdue, and waiting for the office's check; the money reclaimed by
+    revocations, repaid so far, and the claims still open."""
+    from grants.models import Claim, ClaimStatus, ProofOfUse, ProofStatus, Repayment
+
+    zero = Decimal("0.00")
+    open_proof = Q(status__in=[ProofStatus.DRAFT, ProofStatus.ITEMS_REQUESTED])
+    soon = Q(due_on__gte=today, due_on__lte=today + timedelta(days=PROOF_DUE_SOON_DAYS))
+    proofs = ProofOfUse.objects.filter(in_selection).aggregate(
+        proofs_due=Count("pk", filter=open_proof & soon),
+        proofs_overdue=Count("pk", filter=open_proof & Q(due_on__lt=today)),
+        proofs_in_review=Count("pk", filter=Q(status=ProofStatus.SUBMITTED)),
+    )
+    revoked = [ClaimStatus.DECIDED, ClaimStatus.SETTLED]
+    claims = Claim.objects.filter(in_selection).aggregate(
+        reclaimed=Coalesce(Sum("amount", filter=Q(status__in=revoked)), zero),
+        claims_open=Count("pk", filter=~Q(status__in=[ClaimStatus.SETTLED, ClaimStatus.DROPPED])),
+    )
+    repaid = Repayment.objects.filter(claim__in=Claim.objects.filter(in_selection).values("pk"))
+    claims["repaid"] = repaid.aggregate(total=Coalesce(Sum("amount"), zero))["total"]
+    return {**proofs, **claims}
 
 
 class PercentileCont(Aggregate):

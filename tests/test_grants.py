@@ -404,3 +404,27 @@ def test_the_grant_section_explains_the_german_words_of_the_letters_in_the_reade
     assert html.escape(summary) in page and html.escape(meaning) in page
     # The German terms stay German, marked so that screen readers pronounce them as German.
     assert '<dt class="kern-description-list-item__key" lang="de">bestandskräftig</dt>' in page
+
+
+def test_the_dashboard_counts_proofs_of_use_due_overdue_and_in_review(client, running, programme_admin):
+    from grants.models import ProofStatus
+    from grants.proofs import proof_open
+    from reporting.metrics import Selection, payments
+
+    proof = proof_open(grant=running)
+    selection = Selection(programme_ids=(running.programme_id,))
+    counts = ("proofs_due", "proofs_overdue", "proofs_in_review")
+    far = payments(selection, today=proof.due_on - timedelta(days=31))
+    assert [far[key] for key in counts] == [0, 0, 0]
+    soon = payments(selection, today=proof.due_on - timedelta(days=10))
+    assert [soon[key] for key in counts] == [1, 0, 0]
+    late = payments(selection, today=proof.due_on + timedelta(days=1))
+    assert [late[key] for key in counts] == [0, 1, 0]
+    type(proof).objects.filter(pk=proof.pk).update(status=ProofStatus.SUBMITTED)
+    submitted = payments(selection, today=proof.due_on + timedelta(days=1))
+    assert [submitted[key] for key in counts] == [0, 0, 1]
+    # Another programme's figures do not include it.
+    assert payments(Selection(programme_ids=(running.programme_id + 1000,)))["proofs_in_review"] == 0
+    client.force_login(programme_admin)
+    page = page_text(client.get("/staff/dashboard/"))
+    assert german("Submitted, waiting for the office's check: %(count)s", count=1) in page

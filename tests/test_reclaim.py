@@ -245,6 +245,11 @@ def test_an_overpayment_is_reclaimed_after_a_hearing_by_two_people_and_repaid_wi
     running.refresh_from_db()
     assert claim.status == ClaimStatus.SETTLED
     assert running.status == GrantStatus.CLOSED
+    from reporting.metrics import Selection, payments
+
+    figures = payments(Selection(programme_ids=(running.programme_id,)))
+    assert (figures["reclaimed"], figures["claims_open"]) == (Decimal("1000.00"), 0)
+    assert figures["repaid"] == Decimal("1000.00") + rest  # principal and all interest
     client.force_login(alice)
     page = text_of(client.get(f"/applications/{running.application_id}/"))
     assert "The grant was closed on" in page or "Die Zuwendung wurde am" in page
