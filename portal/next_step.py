@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from applications.deadlines import berlin_date
+from applications.formatting import format_money
 from applications.models import Application, ApplicationStatus
 from workflow.flows import FundingFlow
 from workflow.selectors import current_step
@@ -83,6 +84,14 @@ def _grant_step(application: Application) -> dict | None:
     if grant is None or not grant.decision.letter.first_downloaded_at and not grant.decision.letter.delivered_at:
         return None
     if grant.status == GrantStatus.CLOSED:
+        final = grant.payment_requests.filter(final=True, paid_on__isnull=True).exclude(status="refused").first()
+        if final is not None:
+            return {
+                "who": _("The office"),
+                "what": _("The office pays you the rest of the grant, %(amount)s EUR.")
+                % {"amount": format_money(final.amount)},
+                "when": None,
+            }
         return {
             "who": _("Nobody"),
             "what": _("The grant is closed. Keep your receipts as long as stated below."),
@@ -108,6 +117,13 @@ def _grant_step(application: Application) -> dict | None:
     )
     node = task.flow_task if task else None
     claim = grant.claims.order_by("-pk").first()
+    missing = grant.proofs.filter(status="items_requested").order_by("due_on").first()
+    if missing is not None:
+        return {
+            "who": _("You"),
+            "what": _("Add the missing items the office asked for to your proof of use and submit it again."),
+            "when": None,
+        }
     if node is GrantFlow.submit_proof:
         proof = grant.proofs.filter(kind="final").first()
         return {

@@ -500,6 +500,11 @@ def test_an_interim_proof_is_reviewed_by_a_clerk_after_missing_items_were_added(
     assert proof.status == ProofStatus.ITEMS_REQUESTED
     told = Notification.objects.get(recipient=alice, event="proof_items_requested")
     assert missing in notification_render(told).body
+    from portal.next_step import next_step
+
+    assert next_step(grant.application)["what"] == said(
+        "Add the missing items the office asked for to your proof of use and submit it again."
+    )
 
     # The organisation adds the item and submits again; the review comes back to the office.
     proof_update(proof=proof, by=bob, report=proof.report + " Mietvertrag liegt bei.")

@@ -283,6 +283,12 @@ def test_the_rest_found_still_due_is_paid_through_certification_and_release(
     assert running.status == GrantStatus.CLOSED
     final = running.payment_requests.get(final=True)
     assert (final.amount, final.status, final.requested_by) == (Decimal("1000.00"), PaymentStatus.REQUESTED, clerk)
+    from django.utils import translation
+
+    from portal.next_step import next_step
+
+    with translation.override("en"):
+        assert str(next_step(running.application)["what"]) == "The office pays you the rest of the grant, 1,000.00 EUR."
     closing = running.letters.get(kind="closing")
     assert "Der noch nicht ausgezahlte Betrag von 1.000,00 EUR" in " ".join(render_grant_letter_html(closing).split())
 
