@@ -1,6 +1,8 @@
 """Forms of the staff pages after the decision: the check of the proof of use, the hearing, the revocation and the
 repayments. The services enforce the rules; the forms catch what can be seen at once."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -133,6 +135,7 @@ class RevocationForm(UserTextFormMixin, forms.Form):
     late_use_interest = MoneyField(
         label=_("Interest for money used late (§ 49a(4) VwVfG, EUR)"),
         required=False,
+        min_value=Decimal("0"),
         help_text=_(
             "Filled in with what the check computed for money spent later than the payment period allows. Claiming it "
             "is discretionary: enter 0 to claim none, and cover it in the weighing."

@@ -286,7 +286,8 @@ class RevocationProposalView(_GrantTaskView):
                 "scope": "partial" if claim.amount < claim.grant.amount else "full",
                 "ground": "recalculation",
                 "effective_on": paid.paid_on if paid else timezone.localdate(),
-                "late_use_interest": late_use_with_revocation(claim.proof_check)[0] if claim.proof_check else None,
+                "late_use_interest": (late_use_with_revocation(claim.proof_check)[0] if claim.proof_check else None)
+                or None,  # empty rather than 0,00 when there is nothing to claim
             }
         return self.form_class(data, initial=initial)
 
