@@ -88,20 +88,21 @@ GRANT_COVERAGE = [
     ("to_decide", (), {}),
     ("running", ("paid",), {"interim": True}),
 ]
-# The payment requests of a running grant: the status of each in order (the earlier ones are done).
-PAYMENT_PATTERNS = [
-    (),
-    ("requested",),
-    ("certified",),
-    ("paid", "requested"),
-    ("paid", "certified"),
-    ("released",),
-    ("paid", "released"),
-    ("paid",),
-    ("paid", "paid"),
-    ("refused", "paid"),
-    ("paid", "refused", "requested"),
-]
+# The payment requests of a running grant: the status of each in order (the earlier ones are done), and how often.
+# Released payments are paid within a day or two, so few wait for the finance office at any time.
+PAYMENT_PATTERNS = {
+    (): 10,
+    ("requested",): 8,
+    ("certified",): 6,
+    ("paid", "requested"): 10,
+    ("paid", "certified"): 6,
+    ("released",): 1,
+    ("paid", "released"): 1,
+    ("paid",): 20,
+    ("paid", "paid"): 15,
+    ("refused", "paid"): 5,
+    ("paid", "refused", "requested"): 3,
+}
 OPEN_PAYMENT_STATUSES = {"requested", "certified", "released"}
 PAYMENT_PURPOSES = [
     "Honorare für die ersten Wochen",
@@ -479,7 +480,7 @@ class GrantPlanner:
             if app["period_end"] + timedelta(days=30) > today:  # the project still runs: no proof of use yet
                 weights = {"running": 1}
             state = r.choices(list(weights), list(weights.values()))[0]
-            pattern = r.choice(PAYMENT_PATTERNS)
+            pattern = r.choices(list(PAYMENT_PATTERNS), list(PAYMENT_PATTERNS.values()))[0]
             change_weights = CHANGE_WEIGHTS if state == "running" else LATER_CHANGE_WEIGHTS
             options = {
                 "change": r.choices(list(change_weights), list(change_weights.values()))[0],
@@ -651,8 +652,10 @@ class GrantPlanner:
             part = max(min(part, left), CENT)
             at = min(at + _hours(12, 400, r), latest - timedelta(hours=len(statuses) - number + 1))
             if last and status in OPEN_PAYMENT_STATUSES:
-                # A request still with the office came in recently (the office pays within days, not months).
-                at = max(at, min(g.now - timedelta(days=r.uniform(1, 12)), latest - timedelta(hours=2)))
+                # A request still with the office came in recently (it decides within days, and a released payment
+                # is paid within a day or two).
+                ago = timedelta(days=r.uniform(0.5, 2) if status == "released" else r.uniform(1, 12))
+                at = max(at, min(g.now - ago, latest - timedelta(hours=2)))
             representative = r.choice(app["organisation"].representatives)
             needed = min(
                 max(local_date(at), app["period_start"]) + timedelta(days=r.randrange(3, 35)), app["period_end"]
