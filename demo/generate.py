@@ -1756,7 +1756,8 @@ class Batch:
 
     def _do_download(self, app, trace, state, step):
         member = self.rng.choice(app["organisation"].members)
-        app["decisions"][-1]["letter"].update(downloaded=state["at"], by=member)
+        # `event`: where its history entry is, for the grant planner (a retrieval that delivers is recorded so)
+        app["decisions"][-1]["letter"].update(downloaded=state["at"], by=member, event=len(self.events))
         self._event(app, "downloaded", state["at"], member)
 
     # -- writing --

@@ -443,7 +443,7 @@ class GrantPlanner:
         if letter["by"] is not None and not any(p.id == letter["by"].id for p in representatives):
             # A member not authorised to receive letters read it: `letter_download_record` notes that, and nothing
             # is delivered.
-            self._retitle_download(app, "read_unauthorised", "")
+            self._retitle_download(app, letter, "read_unauthorised", "")
             if g.grant_coverage:
                 letter["first"] = (letter["downloaded"], letter["by"])
         if g.grant_coverage and not any(p.id == getattr(letter["by"], "id", None) for p in representatives):
@@ -451,7 +451,7 @@ class GrantPlanner:
             at = min(opened + _hours(2, 48, r), g.now - timedelta(minutes=5))
             if letter.get("first"):
                 at = min(max(at, letter["first"][0] + timedelta(minutes=10)), g.now - timedelta(minutes=5))
-            letter.update(downloaded=at, by=r.choice(representatives))
+            letter.update(downloaded=at, by=r.choice(representatives), event=len(self.batch.events))
             self._event(app, "downloaded", at, letter["by"])
         downloaded = letter["downloaded"]
         # Retrieval by a representative delivers the letter the next day (the organisation consented at submission).
@@ -460,7 +460,7 @@ class GrantPlanner:
         app["consent"] = True
         letter["delivered"] = local_date(downloaded) + timedelta(days=1)
         note = gettext("Counts as delivered on %(date)s.") % {"date": letter["delivered"].strftime("%d.%m.%Y")}
-        self._retitle_download(app, "delivered", note)
+        self._retitle_download(app, letter, "delivered", note)
         wanted = self._coverage(plan, downloaded, letter["delivered"])
         state, pattern, options = wanted or (None, None, {})
         if state == "appealed" or (state is None and r.random() < 0.03):
@@ -526,15 +526,13 @@ class GrantPlanner:
     def _event(self, app: dict, kind: str, at: datetime, actor=None, note: str = "") -> None:
         self.batch._event(app, kind, min(at, self.g.now - timedelta(minutes=1)), actor, note)
 
-    def _retitle_download(self, app: dict, kind: str, note: str) -> None:
+    def _retitle_download(self, app: dict, letter: dict, kind: str, note: str) -> None:
         """What `letter_download_record` records of the newest download: a retrieval by a representative delivers
         the letter ("delivered", with the day); a member not authorised to receive letters only read it."""
-        events = self.batch.events
-        for index in range(len(events) - 1, -1, -1):
-            app_index, event_kind, at, actor, _note = events[index]
-            if app_index == app["index"] and event_kind == "downloaded":
-                events[index] = (app_index, kind, at, actor, note)
-                return
+        index = letter.get("event")
+        app_index, event_kind, at, actor, _note = self.batch.events[index]
+        assert app_index == app["index"] and event_kind == "downloaded"
+        self.batch.events[index] = (app_index, kind, at, actor, note)
 
     # -- finality --
     def _appeal_pending(self, plan: GrantPlan, delivered: date) -> None:
