@@ -298,6 +298,7 @@ def test_a_forged_batch_of_too_many_or_huge_ids_is_refused_politely(client, cler
         assert response.status_code == 200 and "Aufgaben aus der Liste" in response.content.decode()
 
 
+@pytest.mark.usefixtures("tasks_in_process")  # the approval's letter task opens the grant
 def test_a_task_page_finds_its_task_with_the_process_and_what_it_is_about_in_two_statements(
     django_assert_max_num_queries, running, alice, clerk
 ):
