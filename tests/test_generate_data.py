@@ -1267,6 +1267,37 @@ def test_a_generated_payment_officer_releases_a_generated_payment_on_its_page(cl
     assert payment.payee_iban == BankAccount.objects.filter(organisation=payment.grant.organisation).get().iban
 
 
+def test_a_generated_payment_officer_settles_a_generated_claim_with_its_interest_on_its_page(client, generated):
+    """What a generated claim repaid in part still owes today, principal and interest, settles it on the page."""
+    from grants.claims import claim_position
+
+    claim = Claim.objects.filter(status=ClaimStatus.DECIDED, repayments__isnull=False).first()
+    task = Task.objects.get(
+        process__grantprocess__grant=claim.grant, flow_task=GrantFlow.await_repayment, status=STATUS.NEW
+    )
+    owed = claim_position(claim, timezone.localdate())
+    assert owed.remaining_principal > 0
+    client.force_login(User.objects.get(email=f"payments1@{generator.DOMAIN}"))
+    assert client.get(f"/staff/tasks/{task.pk}/").status_code == 200
+    form = {"received_on": timezone.localdate().isoformat(), "amount": f"{owed.total:.2f}".replace(".", ",")}
+    assert client.post(f"/staff/tasks/{task.pk}/", form).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SETTLED and claim.grant.status == GrantStatus.CLOSED
+    assert claim.grant.letters.filter(kind=GrantLetterKind.CLOSING).exists()
+
+
+def test_a_generated_approver_approves_a_generated_amendment_on_its_page(client, generated):
+    task = Task.objects.filter(flow_task=ChangeFlow.approve, status=STATUS.NEW).first()
+    report = ChangeProcess.objects.get(pk=task.process_id).report
+    client.force_login(User.objects.get(email=f"approver1@{generator.DOMAIN}"))
+    assert client.get(f"/staff/tasks/{task.pk}/").status_code == 200
+    assert client.post(f"/staff/tasks/{task.pk}/", {"action": "approve"}).status_code == 302
+    report.refresh_from_db()
+    grant = report.grant
+    assert report.status == ChangeStatus.AMENDED and report.plan_version == grant.plan_versions.order_by("-number")[0]
+    assert grant.letters.filter(kind=GrantLetterKind.AMENDMENT).exists()
+
+
 # -- the real code works on the generated data ---------------------------------------------------------------
 
 
