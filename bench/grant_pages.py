@@ -12,9 +12,14 @@ In-process through Django's whole stack (middleware, session, permissions, queri
 server time without the network. Measured, `rounds` times each (default 30): a representative requests money on the
 payment request page (POST), a clerk certifies it on the task page, a payment officer releases it on the task page
 (POSTs that move the payment process, four eyes), and the clerk opens the check page of a proof of use with 500
-receipts (GET). Prints p50, p95, the SQL queries of one request, and p95 as a ratio of the baseline: the
-accessibility statement for the same logged-in person. Everything runs in one transaction that is rolled back at
-the end, so the data set is unchanged afterwards (the messages to the organisation are therefore not sent).
+receipts (GET), records the check of such proofs (POST: the sample, the recalculation and the interest on money used
+late over 500 receipts) and the approver opens the result with its sample. Then the other pages of a grant's life,
+each on `rounds` different open tasks or grants (GET): approving a check, the hearing, the revocation proposal and its
+approval, the repayments, a reported change and its amendment, the staff and the organisation's page of a grant in
+every state, and the payment officers' list of released payments. Prints p50, p95, the most SQL queries of one
+request, and p95 as a ratio of the baseline: the accessibility statement for the same logged-in person. Everything
+runs in one transaction that is rolled back at the end, so the data set is unchanged afterwards (the messages to the
+organisation are therefore not sent).
 """
 
 import os
@@ -38,13 +43,17 @@ from django.utils import timezone  # noqa: E402
 from viewflow.workflow.models import Task  # noqa: E402
 from viewflow.workflow.status import STATUS  # noqa: E402
 
-from grants.models import Grant, GrantStatus, ProofOfUse, ProofStatus, Receipt  # noqa: E402
+from grants.models import PROOF_CHECKS, Grant, GrantStatus, ProofOfUse, ProofStatus, Receipt  # noqa: E402
 from grants.selectors import money_position  # noqa: E402
 from organisations.models import MembershipRole, User  # noqa: E402
+from workflow.flows.change import ChangeFlow  # noqa: E402
 from workflow.flows.grant import GrantFlow, PaymentFlow  # noqa: E402
+from workflow.selectors import staff_tasks  # noqa: E402
 
 DOMAIN = "generated.teilhabe.example"
 RECEIPTS = 500
+CHECKS_RECORDED = 10  # proofs grown to 500 receipts and checked (each POST ends its task)
+CHECK_BOXES = [name for name, _label in PROOF_CHECKS]
 
 
 class Rollback(Exception):
@@ -100,9 +109,9 @@ def with_account(grant):
         )
 
 
-def proof_with_receipts():
-    """A generated proof of use waiting for its check, its receipt list grown to 500 rows."""
-    task = Task.objects.filter(flow_task=GrantFlow.check_proof, status=STATUS.NEW).order_by("pk").first()
+def proof_with_receipts(task=None):
+    """A generated proof of use waiting for its check (the first, or `task`'s), its receipt list grown to 500 rows."""
+    task = task or Task.objects.filter(flow_task=GrantFlow.check_proof, status=STATUS.NEW).order_by("pk").first()
     proof = ProofOfUse.objects.select_related("grant").get(grant__process=task.process_id, kind="final")
     line = proof.grant.plan_versions.get(number=1).lines.first()
     have = proof.receipts.count()
@@ -121,6 +130,22 @@ def proof_with_receipts():
     )
     assert proof.status == ProofStatus.SUBMITTED and proof.receipts.count() == RECEIPTS
     return task
+
+
+def open_tasks_of(user, node, count):
+    """Up to `count` open tasks of `node` that `user` may work on, oldest first."""
+    return list(staff_tasks(user).filter(flow_task=node).order_by("pk")[:count])
+
+
+def grants_in_every_state(count):
+    """`count` grants, taking each status in turn."""
+    by_status = {status: list(Grant.objects.filter(status=status).order_by("-pk")[:count]) for status in GrantStatus}
+    chosen = []
+    while len(chosen) < count and any(by_status.values()):
+        for grants in by_status.values():
+            if grants and len(chosen) < count:
+                chosen.append(grants.pop(0))
+    return chosen
 
 
 def main(rounds: int) -> None:
@@ -182,15 +207,68 @@ def main(rounds: int) -> None:
             clients[clerk.pk].get(url)
             for _ in range(rounds):
                 record(f"GET proof-of-use check page, {RECEIPTS} receipts", timed(clients[clerk.pk], "get", url))
+            approver = User.objects.get(email=f"approver1@{DOMAIN}")
+            clients[approver.pk] = Client()
+            clients[approver.pk].force_login(approver)
+            checks = [
+                proof_with_receipts(task) for task in open_tasks_of(clerk, GrantFlow.check_proof, CHECKS_RECORDED)
+            ]
+            form = {"action": "record", "memo": "Geprüft.", **{name: "on" for name in CHECK_BOXES}}
+            for task in checks:
+                record(
+                    f"POST check recorded, {RECEIPTS} receipts",
+                    timed(clients[clerk.pk], "post", f"/staff/tasks/{task.pk}/", form, (302,)),
+                )
+            for task in checks:
+                approve = Task.objects.get(
+                    process_id=task.process_id, flow_task=GrantFlow.approve_check, status=STATUS.NEW
+                )
+                record(
+                    f"GET approve check page, sample of {RECEIPTS}",
+                    timed(clients[approver.pk], "get", f"/staff/tasks/{approve.pk}/"),
+                )
+            other_pages(rounds, record, clients, clerk, approver, officer)
             raise Rollback
     except Rollback:
         pass
 
     base_p95 = percentile(results["baseline: /accessibility/"][0], 0.95)
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f}")
     print(f"{'step':52} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'p95/base':>9}")
     for key, (timings, queries) in results.items():
         p50, p95 = statistics.median(timings), percentile(timings, 0.95)
         print(f"{key:52} {len(timings):5d} {p50:8.1f} {p95:8.1f} {queries:8d} {p95 / base_p95:8.1f}×")
+
+
+def other_pages(rounds, record, clients, clerk, approver, officer):
+    """The rest of a grant's pages (GET), each on up to `rounds` different tasks or grants."""
+    for node, person in [
+        (GrantFlow.approve_check, approver),
+        (GrantFlow.hear, clerk),
+        (GrantFlow.decide_revocation, clerk),
+        (GrantFlow.approve_revocation, approver),
+        (GrantFlow.await_repayment, officer),
+        (ChangeFlow.assess, clerk),
+        (ChangeFlow.approve, approver),
+    ]:
+        client = clients.setdefault(person.pk, Client())
+        client.force_login(person)
+        for task in open_tasks_of(person, node, rounds):
+            record(
+                f"GET task page {node.flow_class.__name__}.{node.name}",
+                timed(client, "get", f"/staff/tasks/{task.pk}/"),
+            )
+    for grant in grants_in_every_state(rounds):
+        record(
+            "GET staff application page of a grant",
+            timed(clients[clerk.pk], "get", f"/staff/applications/{grant.application_id}/"),
+        )
+        representative = representative_of(grant)
+        client = clients.setdefault(representative.pk, Client())
+        client.force_login(representative)
+        record("GET organisation's page of a grant", timed(client, "get", f"/applications/{grant.application_id}/"))
+    for _ in range(rounds):
+        record("GET payment orders (released payments)", timed(clients[officer.pk], "get", "/staff/payments/"))
 
 
 if __name__ == "__main__":

@@ -584,6 +584,10 @@ def slug(value: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in value).strip("-")
 
 
+def _id(person) -> int | None:
+    return person.id if person is not None else None
+
+
 def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_DOWN)
 
@@ -618,6 +622,10 @@ class ProgrammeInfo:
     required: dict  # legal form ("" = all) -> document kinds
     criteria: list[int]
     staff: dict = field(default_factory=dict)  # role -> [Person] who may work on it
+    # The proof-of-use check's receipt sample and how long the file is kept (the programme's settings).
+    sample_percent: Decimal = Decimal("20")
+    always_checked_from: Decimal | None = None
+    retention_years: int = 5
 
 
 @dataclass
@@ -691,9 +699,10 @@ class Generator:
         self.writer = Writer()
         self.nodes = _nodes()
         from workflow.flows import FundingFlow
+        from workflow.flows.change import ChangeFlow
         from workflow.flows.grant import GrantFlow, PaymentFlow
 
-        self.flow_nodes = {flow: _nodes(flow) for flow in (FundingFlow, GrantFlow, PaymentFlow)}
+        self.flow_nodes = {flow: _nodes(flow) for flow in (FundingFlow, GrantFlow, PaymentFlow, ChangeFlow)}
         # Grants draw from their own random numbers, so the applications of a seed stay as they were.
         self.grant_rng = random.Random(f"grants-{seed}")
         self.accounts: dict[int, str] = {}  # organisation id -> IBAN of the account it gave
@@ -879,6 +888,9 @@ class Generator:
                     seat_scope=programme.seat_scope,
                     required=required,
                     criteria=[c.pk for c in criteria],
+                    sample_percent=programme.receipt_sample_percent,
+                    always_checked_from=programme.receipt_always_checked_from,
+                    retention_years=programme.retention_years,
                 )
             )
         # Programme teams: some staff work on one programme only, the others (not in any team) on all.
@@ -951,10 +963,19 @@ class Generator:
                 )
             ),
         )
+        from demo.generate_grants import base_rates_until, grant_letter_files
+
+        self.grant_letter_files = grant_letter_files()
+        self.base_rates, added = base_rates_until(local_date(self.now))
         self.out(
             f"  staff: {sum(counts.values())}, programmes: {len(self.programmes)}, calls: {len(self.calls)} "
             f"({kinds.count('past')} closed, {current} open, {future} to come)"
         )
+        if added:
+            self.out(
+                "  base rates carried forward from the newest published one, so that interest on repayments can be "
+                "computed (check them against the Bundesbank's): " + ", ".join(f"{day:%d.%m.%Y}" for day in added)
+            )
 
     # -- phase 2: organisations, people, memberships --
     def _organisations(self) -> None:
@@ -1735,7 +1756,8 @@ class Batch:
 
     def _do_download(self, app, trace, state, step):
         member = self.rng.choice(app["organisation"].members)
-        app["decisions"][-1]["letter"].update(downloaded=state["at"], by=member)
+        # `event`: where its history entry is, for the grant planner (a retrieval that delivers is recorded so)
+        app["decisions"][-1]["letter"].update(downloaded=state["at"], by=member, event=len(self.events))
         self._event(app, "downloaded", state["at"], member)
 
     # -- writing --
@@ -2021,8 +2043,8 @@ class Batch:
                     pk,
                     g.letter_file,
                     d["letter"]["created"],
-                    d["letter"]["downloaded"],
-                    d["letter"]["by"].id if d["letter"]["by"] else None,
+                    d["letter"].get("first", (d["letter"]["downloaded"], d["letter"]["by"]))[0],
+                    _id(d["letter"].get("first", (d["letter"]["downloaded"], d["letter"]["by"]))[1]),
                     d["letter"]["downloaded"] if d["letter"].get("delivered") else None,
                     d["letter"]["by"].id if d["letter"].get("delivered") else None,
                     d["letter"].get("delivered"),

@@ -15,14 +15,19 @@ from applications.models import Call, Programme
 from demo.demo_data import DEMO_PASSWORD, load_demo_data
 from grants.models import (
     AppealOutcome,
+    ChangeStatus,
     CheckResult,
     CheckStatus,
     ClaimStatus,
     Grant,
+    GrantLetter,
+    GrantLetterKind,
     GrantStatus,
     PaymentStatus,
+    ProofKind,
     ProofStatus,
 )
+from notifications.models import Notification
 from organisations.models import LegalForm, Organisation, Seat
 from workflow.flows.grant import GrantFlow, PaymentFlow
 
@@ -60,7 +65,7 @@ def grant_titled(title: str) -> Grant:
 def test_the_demo_has_a_grant_in_every_state_after_the_decision_each_where_its_real_process_stands(client, db):
     users = load_demo_data()
     load_demo_data()
-    assert Grant.objects.count() == 9  # the second load added none
+    assert Grant.objects.count() == 16  # the second load added none
 
     waiting = grant_titled("Elterncafé Hemelingen")
     assert waiting.status == GrantStatus.AWAITING_FINALITY and waiting.final_on is None
@@ -90,7 +95,7 @@ def test_the_demo_has_a_grant_in_every_state_after_the_decision_each_where_its_r
     assert appealed.appeals.get().outcome == AppealOutcome.PENDING
 
     submitted = grant_titled("Kochabende im Quartier")
-    assert submitted.proofs.get().status == ProofStatus.SUBMITTED
+    assert submitted.proofs.get().status == ProofStatus.SUBMITTED and submitted.status == GrantStatus.PROOF_IN_REVIEW
     check_task = open_tasks(GrantFlow.check_proof, process=submitted.process).get()
 
     proposed = grant_titled("Bewerbungstraining für Jugendliche")
@@ -122,12 +127,72 @@ def test_the_demo_has_a_grant_in_every_state_after_the_decision_each_where_its_r
     assert closed.status == GrantStatus.CLOSED and closed.process.status == PROCESS.DONE
     assert closed.proofs.get().checks.get().result == CheckResult.CONFIRMED
 
+    # A dismissed appeal made the decision final; then the project was extended by an amendment decision.
+    amended = grant_titled("Theatergruppe der Generationen")
+    appeal = amended.appeals.get()
+    assert (amended.status, appeal.outcome, amended.final_on) == (
+        GrantStatus.RUNNING,
+        AppealOutcome.DISMISSED,
+        appeal.decided_on,
+    )
+    report = amended.change_reports.get()
+    assert (report.status, report.plan_version.number, amended.plan_versions.count()) == (ChangeStatus.AMENDED, 2, 2)
+    assert amended.period_end == report.new_period_end and report.approved_by == users["approver"]
+    assert amended.proofs.get(kind=ProofKind.FINAL).lines.get(plan_line__position=1).plan_line.version.number == 2
+    assert report.process.status == PROCESS.DONE
+
+    # The appeal waived; a change within the tolerance noted (no new plan); the interim proof submitted.
+    sewing = grant_titled("Nähwerkstatt Gröpelingen")
+    assert sewing.waived_by == users["amina"] and sewing.final_on == timezone.localdate()
+    assert sewing.change_reports.get().status == ChangeStatus.NOTED and sewing.plan_versions.count() == 1
+    interim = sewing.proofs.get(kind=ProofKind.INTERIM)
+    assert interim.status == ProofStatus.SUBMITTED and interim.receipts.count() == 2
+    assert sewing.status == GrantStatus.RUNNING  # an interim proof is not checked in the grant's process
+    assert open_tasks(GrantFlow.submit_proof, process=sewing.process).exists()
+
+    # The clerk asked for missing items: the proof of use is back with the organisation, and it was told.
+    items = grant_titled("Spielenachmittage im Park")
+    assert items.proofs.get().status == ProofStatus.ITEMS_REQUESTED
+    assert open_tasks(GrantFlow.submit_proof, process=items.process).exists()
+    assert Notification.objects.filter(recipient=users["amina"], event="proof_items_requested").exists()
+
+    # The second person sent the check back: the clerk checks again.
+    sent_back = grant_titled("Computerkurs für Seniorinnen")
+    assert sent_back.proofs.get().checks.get().status == CheckStatus.SENT_BACK
+    recheck_task = open_tasks(GrantFlow.check_proof, process=sent_back.process).get()
+
+    # The answer to the hearing explained the gap: the claim is dropped and the grant closed with its notice.
+    dropped = grant_titled("Mathe-Treff für Fünftklässler")
+    assert (dropped.status, dropped.claims.get().status) == (GrantStatus.CLOSED, ClaimStatus.DROPPED)
+    assert sorted(dropped.letters.values_list("kind", flat=True)) == [GrantLetterKind.CLOSING, GrantLetterKind.HEARING]
+
+    # Repaid in part: the payment officer still waits for the rest; repaid in full: settled and closed.
+    repaying = grant_titled("Gesundheitscafé")
+    claim = repaying.claims.get()
+    assert (claim.status, [r.amount for r in claim.repayments.all()]) == (ClaimStatus.DECIDED, [Decimal("400.00")])
+    part_task = open_tasks(GrantFlow.await_repayment, process=repaying.process).get()
+    repaid = grant_titled("Berufsorientierung mit Eltern")
+    claim = repaid.claims.get()
+    assert (repaid.status, claim.status, claim.settled_on) == (
+        GrantStatus.CLOSED,
+        ClaimStatus.SETTLED,
+        timezone.localdate(),
+    )
+    assert repaid.process.status == PROCESS.DONE
+
+    # Every letter after the decision is rendered, as the decision letters are.
+    letters = GrantLetter.objects.all()
+    assert set(letters.values_list("kind", flat=True)) == set(GrantLetterKind.values)
+    assert all(letter.rendered_at and letter.file.size > 0 for letter in letters)
+
     # Each open step opens for the demo person whose work it is.
     for email, task in [
         ("payments", release),
         ("clerk", check_task),
         ("approver", approve_task),
         ("payments", repayment_task),
+        ("clerk", recheck_task),
+        ("payments", part_task),
     ]:
         client.force_login(users[email])
         assert client.get(f"/staff/tasks/{task.pk}/").status_code == 200, email

@@ -4,7 +4,7 @@ as a real run of the funding, grant and payment flows leaves them, and usable by
 import json
 import re
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -39,26 +40,47 @@ from applications.services import (
 )
 from demo import generate as generator
 from demo import generate_grants as grant_generator
-from grants.checks import proof_check_approve, proof_check_propose
-from grants.claims import claim_approve, claim_hearing, claim_propose_revocation
+from grants import changes as grants_changes
+from grants.checks import proof_check_approve, proof_check_propose, proof_check_send_back, proof_items_request
+from grants.claims import claim_approve, claim_drop, claim_hearing, claim_propose_revocation, repayment_record
 from grants.finality import final_from
+from grants.letters import REQUIRED as REQUIRED_LETTER_KEYS
+from grants.letters import grant_letter_render
 from grants.models import (
+    Appeal,
+    AppealOutcome,
+    ChangeReport,
+    ChangeStatus,
+    CheckStatus,
     Claim,
     ClaimStatus,
     Grant,
+    GrantLetter,
+    GrantLetterKind,
     GrantStatus,
     PaymentRequest,
     PaymentStatus,
+    ProofCheck,
+    ProofKind,
+    ProofOfUse,
+    ProofStatus,
 )
-from grants.services import payment_certify, payment_refuse, payment_release, payments_mark_paid
+from grants.services import appeal_record, payment_certify, payment_refuse, payment_release, payments_mark_paid
 from organisations.models import BankAccount, Membership, Organisation, User
 from tests.factories import ApplicationFactory, UserFactory
 from tests.support.grant_fixtures import IBAN, deliver
-from tests.support.process import approve, assign, confirm_complete, open_task, propose, review
+from tests.support.process import approve, assign, confirm_complete, open_task, propose, review, through_review
 from workflow.flows import FundingFlow
+from workflow.flows.change import ChangeFlow
 from workflow.flows.grant import GrantFlow, PaymentFlow
-from workflow.grant_services import claim_answer_and_continue, grant_make_final, payment_request_and_start
-from workflow.models import FundingProcess, GrantProcess, PaymentProcess
+from workflow.grant_services import (
+    appeal_end_and_continue,
+    appeal_waive_and_continue,
+    claim_answer_and_continue,
+    grant_make_final,
+    payment_request_and_start,
+)
+from workflow.models import ChangeProcess, FundingProcess, GrantProcess, PaymentProcess
 from workflow.selectors import STAFF_NODES, staff_tasks
 from workflow.services import (
     application_cancel_and_end,
@@ -71,7 +93,7 @@ from workflow.tasks import fire_due_timers
 
 pytestmark = pytest.mark.usefixtures("tasks_in_process")  # they read what the tasks did
 
-SIZES = {"applications": 120, "calls": 5, "organisations": 12}
+SIZES = {"applications": 200, "calls": 5, "organisations": 16}
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
 
 
@@ -488,9 +510,9 @@ def test_the_trace_follows_the_real_flow_when_a_process_is_ended_early(people):
 
 
 class GrantRun:
-    """Drives one grant through the real grant and payment flows (as the pages and services do) and the generator's
-    GrantTrace and PaymentTrace with the same steps. The grant: 2,500 EUR by shortfall financing on a plan of
-    3,000 EUR with 500 EUR own funds."""
+    """Drives one grant through the real grant, payment and change flows (as the pages and services do) and the
+    generator's GrantTrace, PaymentTrace and ChangeTrace with the same steps. The grant: 2,500 EUR by shortfall
+    financing on a plan of 3,000 EUR with 500 EUR own funds."""
 
     def __init__(self, grant, people, payment_officer):
         self.grant, self.p, self.officer = grant, people, payment_officer
@@ -498,6 +520,7 @@ class GrantRun:
         self.clock = timezone.now()
         self.trace.open(self._at())
         self.payments = []  # (PaymentRequest, PaymentTrace)
+        self.changes = []  # (ChangeReport, ChangeTrace)
 
     def _at(self):
         self.clock += timedelta(hours=5)
@@ -507,9 +530,18 @@ class GrantRun:
         lookup = lookup or {"process__grantprocess__grant": self.grant}
         return Task.objects.get(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED], **lookup)
 
-    def final(self):
+    def final(self, how="period", outcome=AppealOutcome.DISMISSED):
+        """The decision becomes final: the appeal period ends, the organisation waives the appeal, or an appeal is
+        recorded and ends."""
         letter = deliver(self.grant, self.p["alice"])
-        assert grant_make_final(grant=self.grant, today=final_from(letter.delivered_at))
+        if how == "waiver":
+            appeal_waive_and_continue(grant=self.grant, by=self.p["alice"])
+        elif how == "appeal":
+            today = timezone.localdate()
+            appeal = appeal_record(grant=self.grant, by=self.p["clerk"], kind="action", lodged_on=today)
+            appeal_end_and_continue(appeal=appeal, by=self.p["clerk"], outcome=outcome, decided_on=today)
+        else:
+            assert grant_make_final(grant=self.grant, today=final_from(letter.delivered_at))
         self.trace.final(self._at())
 
     def request(self, amount="1000.00"):
@@ -560,13 +592,11 @@ class GrantRun:
         self.release(payment, trace)
         payments_mark_paid(payments=[payment], by=self.officer, paid_on=timezone.localdate())
 
-    def submit_proof(self, actual):
-        from grants.proofs import proof_open, proof_update, receipt_add
-        from workflow.grant_services import proof_submit_and_continue
+    def _fill(self, proof, actual):
+        from grants.proofs import proof_update, receipt_add
 
         alice = self.p["alice"]
-        line = self.grant.plan_versions.get().lines.get()
-        proof = proof_open(grant=self.grant)
+        line = proof.lines.get().plan_line
         proof_update(
             proof=proof,
             by=alice,
@@ -585,9 +615,39 @@ class GrantRun:
             amount=Decimal(actual),
             plan_line=line,
         )
-        proof_submit_and_continue(proof=proof, by=alice, declaration=True)
-        self.trace.submit_proof(alice.pk, self._at())
+
+    def submit_proof(self, actual):
+        from grants.proofs import proof_open
+        from workflow.grant_services import proof_submit_and_continue
+
+        proof = proof_open(grant=self.grant)
+        self._fill(proof, actual)
+        proof_submit_and_continue(proof=proof, by=self.p["alice"], declaration=True)
+        self.trace.submit_proof(self.p["alice"].pk, self._at())
         self.proof = proof
+
+    def submit_interim(self, actual):
+        """An interim proof: opened and submitted on the portal's pages; not part of the process."""
+        from grants.proofs import proof_open, proof_submit
+
+        proof = proof_open(grant=self.grant, kind=ProofKind.INTERIM)
+        self._fill(proof, actual)
+        proof_submit(proof=proof, by=self.p["alice"], declaration=True)
+
+    def request_items(self):
+        clerk = self.p["clerk"]
+        task_complete(
+            task=self._task(GrantFlow.check_proof),
+            by=clerk,
+            action=lambda process: proof_items_request(proof=self.proof, by=clerk, message="Bitte die Belege."),
+        )
+        self.trace.request_items(clerk.pk, self._at())
+
+    def resubmit(self):
+        from workflow.grant_services import proof_submit_and_continue
+
+        proof_submit_and_continue(proof=self.proof, by=self.p["alice"], declaration=True)
+        self.trace.submit_proof(self.p["alice"].pk, self._at())
 
     def check(self):
         clerk = self.p["clerk"]
@@ -600,15 +660,28 @@ class GrantRun:
         )
         self.trace.check(clerk.pk, self._at())
 
+    def _latest_check(self):
+        return self.proof.checks.order_by("-version").first()
+
     def approve_check(self):
         approver = self.p["approver"]
-        check = self.proof.checks.get()
+        check = self._latest_check()
         task_complete(
             task=self._task(GrantFlow.approve_check),
             by=approver,
             action=lambda process: proof_check_approve(check=check, by=approver),
         )
         self.trace.approve_check(approver.pk, self._at(), reclaim=check.result == "to_reclaim")
+
+    def send_back(self):
+        approver = self.p["approver"]
+        check = self._latest_check()
+        task_complete(
+            task=self._task(GrantFlow.approve_check),
+            by=approver,
+            action=lambda process: proof_check_send_back(check=check, by=approver, comment="Bitte nachrechnen."),
+        )
+        self.trace.approve_check(approver.pk, self._at(), reclaim=False, approved=False)
 
     def hear(self):
         clerk = self.p["clerk"]
@@ -623,6 +696,7 @@ class GrantRun:
                 known_on=timezone.localdate(),
                 text="Anhörung",
                 deadline=deadline,
+                proof_check=self._latest_check(),
             ),
         )
         self.trace.hear(clerk.pk, self._at(), last_moment_of(deadline))
@@ -631,8 +705,26 @@ class GrantRun:
         claim_answer_and_continue(claim=self.grant.claims.get(), by=self.p["alice"], answer="Wir zahlen zurück.")
         self.trace.answer(self.p["alice"].pk, self._at())
 
-    def revoke(self):
-        clerk, approver = self.p["clerk"], self.p["approver"]
+    def timeout(self):
+        """The hearing's deadline has passed without an answer: the timers' job moves the process on."""
+        self.grant.claims.update(hearing_deadline=timezone.localdate() - timedelta(days=1))
+        Task.objects.filter(
+            process__grantprocess__grant=self.grant, flow_task_type="TIMER", status=STATUS.SCHEDULED
+        ).update(scheduled=timezone.now() - timedelta(minutes=1))
+        assert fire_due_timers() == 1
+        self.trace.hearing_timeout(self._at())
+
+    def drop(self):
+        clerk = self.p["clerk"]
+        task_complete(
+            task=self._task(GrantFlow.decide_revocation),
+            by=clerk,
+            action=lambda process: claim_drop(claim=self.grant.claims.get(), by=clerk, reason="Erklärt."),
+        )
+        self.trace.drop(clerk.pk, self._at())
+
+    def propose_revocation(self):
+        clerk = self.p["clerk"]
         claim = self.grant.claims.get()
         task_complete(
             task=self._task(GrantFlow.decide_revocation),
@@ -650,12 +742,68 @@ class GrantRun:
             ),
         )
         self.trace.propose_revocation(clerk.pk, self._at())
+
+    def approve_revocation(self):
+        approver = self.p["approver"]
+        claim = self.grant.claims.get()
         task_complete(
             task=self._task(GrantFlow.approve_revocation),
             by=approver,
             action=lambda process: claim_approve(claim=claim, by=approver),
         )
         self.trace.approve_revocation(approver.pk, self._at())
+
+    def revoke(self):
+        self.propose_revocation()
+        self.approve_revocation()
+
+    def repay(self, amount):
+        """A repayment recorded on the repayment page: the step ends when the claim is settled."""
+        task = self._task(GrantFlow.await_repayment)
+        with transaction.atomic():
+            _repayment, settled = repayment_record(
+                claim=self.grant.claims.get(), by=self.officer, received_on=timezone.localdate(), amount=Decimal(amount)
+            )
+            if settled:
+                task_complete(task=task, by=self.officer, action=lambda process: None)
+        if settled:
+            self.trace.settle(self.officer.pk, self._at())
+        return settled
+
+    def report_change(self, kind="costs", *, new_amount=None, new_period_end=None):
+        from workflow.change_services import change_report_and_start
+
+        line = self.grant.plan_versions.order_by("-number").first().lines.get()
+        report = change_report_and_start(
+            grant=self.grant,
+            by=self.p["alice"],
+            kind=kind,
+            description="Es ändert sich etwas.",
+            new_amounts={line.pk: Decimal(new_amount)} if new_amount else {},
+            new_period_end=new_period_end,
+        )
+        trace = grant_generator.ChangeTrace()
+        trace.report(self._at())
+        self.changes.append((report, trace))
+        return report, trace
+
+    def assess(self, report, trace, action):
+        clerk = self.p["clerk"]
+        task_complete(
+            task=self._task(ChangeFlow.assess, process__changeprocess__report=report),
+            by=clerk,
+            action=lambda process: action(report=process.report, by=clerk),
+        )
+        trace.assess(clerk.pk, self._at(), proposed=action is change_propose_same)
+
+    def approve_change(self, report, trace):
+        approver = self.p["approver"]
+        task_complete(
+            task=self._task(ChangeFlow.approve, process__changeprocess__report=report),
+            by=approver,
+            action=lambda process: change_approve(report=process.report, by=approver),
+        )
+        trace.approve(approver.pk, self._at())
 
     def real_shape(self, process=None, *, owners=True):
         return db_shape((process or self.grant.process).pk, owners=owners)
@@ -665,6 +813,25 @@ class GrantRun:
         assert self.real_shape() == trace_shape(self.trace, GrantFlow)
         for payment, trace in self.payments:
             assert db_shape(payment.process.pk) == trace_shape(trace, PaymentFlow)
+        for report, trace in self.changes:
+            assert db_shape(report.process.pk) == trace_shape(trace, ChangeFlow)
+
+
+def change_note(*, report, by):
+    return grants_changes.change_note(report=report, by=by)
+
+
+def change_refuse(*, report, by):
+    return grants_changes.change_refuse(report=report, by=by, note="Nicht vom Zweck gedeckt.")
+
+
+def change_propose_same(*, report, by):
+    """An amendment that keeps the amount (a longer period, or costs shifted beyond the tolerance)."""
+    return grants_changes.change_propose(report=report, by=by, amount=report.grant.amount)
+
+
+def change_approve(*, report, by):
+    return grants_changes.change_approve(report=report, by=by)
 
 
 def generated_shapes(model) -> set:
@@ -751,21 +918,41 @@ def test_a_generated_grant_closes_like_a_real_one(generated, granted, people, pa
 
 
 def test_the_generated_grants_agree_with_their_decisions_and_processes(generated):
-    grants = Grant.objects.select_related("application", "decision", "process")
+    grants = Grant.objects.select_related("application", "decision__letter", "process")
     assert grants.count() == Application.objects.filter(status=ApplicationStatus.APPROVED).count()
-    assert set(grants.values_list("status", flat=True)) == set(GrantStatus.values) - {GrantStatus.PROOF_IN_REVIEW}
+    assert set(grants.values_list("status", flat=True)) == set(GrantStatus.values)
     assert not CostLine.objects.filter(unit_price__lte=0).exists()  # a plan line is never negative
+    today = timezone.localdate()
     for grant in grants:
-        assert grant.amount == grant.decision.amount and grant.organisation_id == grant.application.organisation_id
-        plan = grant.plan_versions.get()
-        assert plan.number == 1 and [line.amount for line in plan.lines.all()] == [
+        assert grant.organisation_id == grant.application.organisation_id
+        first = grant.plan_versions.get(number=1)
+        assert first.amount == grant.decision.amount and [line.amount for line in first.lines.all()] == [
             line.amount for line in grant.application.cost_lines.order_by("pk")
         ]
+        amended = grant.change_reports.filter(status=ChangeStatus.AMENDED)
+        newest = grant.plan_versions.order_by("-number").first()
+        assert newest.number == 1 + amended.count() and grant.amount == newest.amount
+        assert all(report.plan_version.grant_id == grant.pk for report in amended)
         assert grant.process.status == (PROCESS.DONE if grant.status == GrantStatus.CLOSED else PROCESS.NEW)
-        if grant.final_on:
-            assert grant.final_on == final_from(grant.decision.letter.delivered_at) <= timezone.localdate()
+        ended = grant.appeals.exclude(outcome=AppealOutcome.PENDING).first()
+        if grant.waived_at:  # waived by a representative once the letter was delivered: final that day
+            assert (
+                grant.final_on == timezone.localdate(grant.waived_at)
+                and grant.waived_by.memberships.get(organisation=grant.organisation).role == "representative"
+            )
+            assert grant.waived_at >= grant.decision.letter.retrieved_at
+        elif ended:  # final on the day the appeal ended
+            assert grant.final_on == ended.decided_on and ended.lodged_on <= ended.decided_on
+        elif grant.final_on:
+            assert grant.final_on == final_from(grant.decision.letter.delivered_at) <= today
+        if grant.final_on:  # finality opened the draft of the final proof of use
+            assert grant.proofs.filter(kind=ProofKind.FINAL).count() == 1
+        assert (grant.status == GrantStatus.APPEALED) == grant.appeals.filter(outcome=AppealOutcome.PENDING).exists()
         claimed = grant.payment_requests.exclude(status=PaymentStatus.REFUSED).aggregate(total=Sum("amount"))
         assert (claimed["total"] or 0) <= grant.amount
+        for letter in grant.letters.all():  # each letter's figures, as its kind requires, rendered
+            assert all(letter.context.get(key) not in (None, "") for key in REQUIRED_LETTER_KEYS[letter.kind])
+            assert letter.file and letter.rendered_at
     for payment in PaymentRequest.objects.select_related("process"):
         open_nodes = {t.flow_task for t in Task.objects.filter(process=payment.process, status__in=ACTIVE)}
         expected = {
@@ -776,7 +963,296 @@ def test_the_generated_grants_agree_with_their_decisions_and_processes(generated
         if payment.released_by_id:
             assert payment.released_by_id != payment.certified_by_id and payment.payee_iban
     assert set(PaymentRequest.objects.values_list("status", flat=True)) == set(PaymentStatus.values)
-    assert set(Claim.objects.values_list("status", flat=True)) == {ClaimStatus.HEARING, ClaimStatus.DECIDED}
+    assert set(Claim.objects.values_list("status", flat=True)) == set(ClaimStatus.values)
+    assert set(GrantLetter.objects.values_list("kind", flat=True)) == set(GrantLetterKind.values)
+    assert set(ChangeReport.objects.values_list("status", flat=True)) == set(ChangeStatus.values)
+    assert set(Appeal.objects.values_list("outcome", flat=True)) == set(AppealOutcome.values)
+    assert set(ProofOfUse.objects.values_list("kind", "status")) >= {
+        (ProofKind.FINAL, status) for status in ProofStatus.values
+    } | {(ProofKind.INTERIM, ProofStatus.SUBMITTED)}
+    assert Grant.objects.exclude(waived_at=None).exists()
+    assert set(ProofCheck.objects.values_list("status", flat=True)) == set(CheckStatus.values)
+
+
+def test_generated_repayments_settle_a_claim_with_its_interest_as_the_service_computes_it(generated):
+    """A settled claim's repayments pay principal and interest to the cent; a claim repaid in part still owes."""
+    from grants.claims import claim_position
+
+    settled = Claim.objects.filter(status=ClaimStatus.SETTLED)
+    assert settled.exists() and Claim.objects.filter(status=ClaimStatus.DECIDED, repayments__isnull=False).exists()
+    for claim in Claim.objects.filter(repayments__isnull=False).distinct():
+        last = claim.repayments.order_by("-received_on").first().received_on
+        position = claim_position(claim, last)
+        is_settled = position.remaining_principal <= 0 and position.remaining_interest <= 0
+        assert is_settled == (claim.status == ClaimStatus.SETTLED), claim.status
+        if is_settled:
+            assert claim.settled_on == last and position.overpaid == 0
+            assert claim.grant.status == GrantStatus.CLOSED
+
+
+# -- every state after the decision: real runs next to the generated grants ------------------------------------------
+
+# The history entries of the grant's life (payments aside) and of its letters.
+GRANT_EVENTS = {
+    "grant_opened",
+    "grant_final",
+    "appeal_waived",
+    "appeal_lodged",
+    "appeal_ended",
+    "proof_started",
+    "proof_submitted",
+    "proof_items",
+    "proof_checked",
+    "proof_approved",
+    "hearing",
+    "hearing_answered",
+    "revoke_proposed",
+    "revoked",
+    "claim_dropped",
+    "repaid",
+    "grant_closed",
+    "letter",
+    "downloaded",
+    "delivered",
+}
+FREE_TEXT_EVENTS = {"proof_items", "claim_dropped", "appeal_lodged"}  # what the person typed
+
+
+def _note(kind: str, note: str) -> str:
+    """A history note without what differs from run to run: typed text, amounts, dates, numbers."""
+    return "…" if kind in FREE_TEXT_EVENTS else re.sub(r"\d[\d.,]*", "#", note)
+
+
+def _open_nodes(process) -> tuple:
+    return tuple(sorted(t.flow_task.name for t in Task.objects.filter(process=process, status__in=ACTIVE)))
+
+
+def grant_facts(grant) -> tuple:
+    """What the services and flows left of a grant's life, without ids, times, amounts and typed text: its status
+    and finality, appeals, plan versions, proofs of use with their checks, the claim with its repayments, the
+    letters with the figures they fix, the reported changes, the open steps and the history entries."""
+    grant = Grant.objects.get(pk=grant.pk)
+    final = grant.proofs.filter(kind=ProofKind.FINAL).first()
+    claim = grant.claims.first()
+    decision_delivered = _note("delivered", gettext("Counts as delivered on %(date)s.") % {"date": "01.01.2000"})
+    events = Counter(
+        (event.kind, _note(event.kind, event.note))
+        for event in grant.application.events.filter(kind__in=GRANT_EVENTS)
+        if event.kind != "delivered" or _note("delivered", event.note) == decision_delivered
+    )
+    return (
+        grant.status,
+        grant.final_on is not None,
+        grant.waived_at is not None,
+        grant.closed_at is not None,
+        grant.retain_until is not None,
+        tuple(sorted(grant.appeals.values_list("outcome", flat=True))),
+        grant.plan_versions.count(),
+        tuple(
+            sorted(
+                (
+                    p.kind,
+                    p.status,
+                    p.submitted_at is not None,
+                    bool(p.report),
+                    p.lines.count() == grant.plan_versions.order_by("-number").first().lines.count(),
+                    p.receipts.exists(),
+                    p.receipts.filter(in_sample=True).exists(),
+                )
+                for p in grant.proofs.all()
+            )
+        ),
+        tuple(
+            (c.version, c.status, c.result, bool(c.sample_seed), c.approved_by_id is not None, bool(c.approver_comment))
+            for c in (final.checks.order_by("version") if final else [])
+        ),
+        claim
+        and (
+            claim.status,
+            bool(claim.answer),
+            claim.scope,
+            claim.ground,
+            claim.proposed_by_id is not None,
+            claim.approved_by_id is not None,
+            claim.repayments.count(),
+            claim.settled_on is not None,
+            claim.proof_check_id is not None,
+        ),
+        tuple(
+            sorted((x.kind, x.number, x.rendered_at is not None, tuple(sorted(x.context))) for x in grant.letters.all())
+        ),
+        tuple(
+            sorted(
+                (r.status, r.plan_version.number if r.plan_version else None, r.lines.exists(), _open_nodes(r.process))
+                for r in grant.change_reports.select_related("plan_version", "process")
+            )
+        ),
+        _open_nodes(grant.process),
+        frozenset(events.items()),
+    )
+
+
+def new_grant(people, capture, **fields):
+    """An approved application (2,500 EUR of a 3,000 EUR plan with 500 EUR own funds) with its letter rendered."""
+    application = ApplicationFactory(
+        organisation=people["organisation"], call=people["call"], created_by=people["alice"], **fields
+    )
+    application_submit_and_start(application=application, by=people["alice"], delivery_consent=True)
+    through_review(application, clerk=people["clerk"], admin=people["admin"], reviewer=people["reviewers"][0])
+    propose(application, by=people["clerk"], amount=Decimal("2500.00"))
+    with capture(execute=True):
+        approve(application, by=people["approver"])
+    return Grant.objects.get(application=application)
+
+
+def _final_paid_submitted(run, actual):
+    run.final()
+    run.paid_in_full()
+    run.submit_proof(actual=actual)
+
+
+def _reclaim_path(run, seen):
+    _final_paid_submitted(run, "2000.00")
+    run.check()
+    run.approve_check()
+    seen("money to reclaim: the hearing to send")
+    run.hear()
+
+
+def _items_and_send_back(run, seen):
+    _final_paid_submitted(run, "3000.00")
+    run.request_items()
+    seen("missing items requested")
+    run.resubmit()
+    run.check()
+    run.send_back()
+    run.check()
+    run.approve_check()
+    seen("closed after missing items and a check sent back")
+
+
+def _check_sent_back(run, seen):
+    _final_paid_submitted(run, "3000.00")
+    run.check()
+    run.send_back()
+    seen("the check sent back")
+
+
+def _hearing_deadline_passed(run, seen):
+    _reclaim_path(run, seen)
+    run.timeout()
+    seen("the hearing's deadline passed: revoke or drop")
+
+
+def _revoked_and_repaid(run, seen):
+    _reclaim_path(run, seen)
+    run.answer()
+    seen("the hearing answered: revoke or drop")
+    run.propose_revocation()
+    seen("the revocation waiting for the second person")
+    run.approve_revocation()
+    assert not run.repay("400.00")
+    seen("repaid in part")
+    assert run.repay("600.00")
+    seen("settled and closed")
+
+
+def _dropped(run, seen):
+    _reclaim_path(run, seen)
+    run.answer()
+    run.drop()
+    seen("the claim dropped and the grant closed")
+
+
+def _waived_and_change_noted(run, seen):
+    run.final("waiver")
+    report, trace = run.report_change(new_amount="2900.00")
+    run.assess(report, trace, change_note)
+    seen("the appeal waived, a change within the tolerance noted")
+
+
+def _appeal_dismissed_and_amended(run, seen):
+    run.final("appeal", AppealOutcome.DISMISSED)
+    report, trace = run.report_change("period", new_period_end=run.grant.period_end + timedelta(days=60))
+    run.assess(report, trace, change_propose_same)
+    run.approve_change(report, trace)
+    seen("after a dismissed appeal, the grant amended with plan version 2")
+
+
+def _change_reported(run, seen):
+    run.final()
+    run.report_change(new_amount="2900.00")
+    seen("a change waiting for the clerk")
+
+
+def _appeal_withdrawn_and_amendment_proposed(run, seen):
+    run.final("appeal", AppealOutcome.WITHDRAWN)
+    report, trace = run.report_change("period", new_period_end=run.grant.period_end + timedelta(days=60))
+    run.assess(report, trace, change_propose_same)
+    seen("after a withdrawn appeal, an amendment waiting for the second person")
+
+
+def _appeal_upheld_and_change_refused(run, seen):
+    run.final("appeal", AppealOutcome.UPHELD)
+    report, trace = run.report_change("other")
+    run.assess(report, trace, change_refuse)
+    seen("after an upheld appeal, a change refused")
+
+
+def _interim_proof(run, seen):
+    run.final()
+    run.submit_interim(actual="1000.00")
+    seen("an interim proof of use submitted")
+
+
+def _spanning_a_year_end():
+    start = timezone.localdate() + timedelta(days=10)
+    return {"period_start": start, "period_end": date(start.year, 12, 31) + timedelta(days=60)}
+
+
+GRANT_PATHS = {
+    "missing items and a check sent back": (_items_and_send_back, {}),
+    "a check sent back": (_check_sent_back, {}),
+    "a hearing without an answer": (_hearing_deadline_passed, {}),
+    "revoked and repaid": (_revoked_and_repaid, {}),
+    "a dropped claim": (_dropped, {}),
+    "a waiver and a noted change": (_waived_and_change_noted, {}),
+    "a dismissed appeal and an amendment": (_appeal_dismissed_and_amended, {}),
+    "a reported change": (_change_reported, {}),
+    "a withdrawn appeal and a proposed amendment": (_appeal_withdrawn_and_amendment_proposed, {}),
+    "an upheld appeal and a refused change": (_appeal_upheld_and_change_refused, {}),
+    "an interim proof of use": (_interim_proof, _spanning_a_year_end),
+}
+
+
+@pytest.mark.parametrize("path", list(GRANT_PATHS))
+def test_the_generated_grants_are_shaped_like_real_runs_in_every_state(
+    generated, people, payment_officer, path, django_capture_on_commit_callbacks
+):
+    """Drive a real grant along a path; at each step its processes equal the generator's traces, and some
+    generated grant has the same process shapes and the same rows (`grant_facts`)."""
+    grants = generated_shapes(GrantProcess)
+    changes = generated_shapes(ChangeProcess)
+    facts = {grant_facts(grant) for grant in Grant.objects.all()}
+    steps, fields = GRANT_PATHS[path]
+    grant = new_grant(people, django_capture_on_commit_callbacks, **(fields() if callable(fields) else fields))
+    run = GrantRun(grant, people, payment_officer)
+
+    def seen(step):
+        for letter in grant.letters.filter(rendered_at=None):  # as the worker renders them after the commit
+            grant_letter_render(letter=letter)
+        run.compare()
+        assert run.real_shape(owners=False) in grants, f"no generated grant process is shaped like this: {step}"
+        for report, _trace in run.changes:
+            assert db_shape(report.process.pk, owners=False) in changes, f"no such change process: {step}"
+        real = grant_facts(grant)
+        near = [f for f in facts if f[0] == real[0] and f[-2] == real[-2]]
+        assert real in facts, f"no generated grant has the rows of a real one: {step}\n{real}\nNEAR:\n" + "\n".join(
+            str(f) for f in near
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):  # letters are rendered after each commit
+        steps(run, seen)
 
 
 def test_a_generated_payment_officer_releases_a_generated_payment_on_its_page(client, generated):
@@ -789,6 +1265,37 @@ def test_a_generated_payment_officer_releases_a_generated_payment_on_its_page(cl
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.RELEASED and payment.released_by == officer
     assert payment.payee_iban == BankAccount.objects.filter(organisation=payment.grant.organisation).get().iban
+
+
+def test_a_generated_payment_officer_settles_a_generated_claim_with_its_interest_on_its_page(client, generated):
+    """What a generated claim repaid in part still owes today, principal and interest, settles it on the page."""
+    from grants.claims import claim_position
+
+    claim = Claim.objects.filter(status=ClaimStatus.DECIDED, repayments__isnull=False).first()
+    task = Task.objects.get(
+        process__grantprocess__grant=claim.grant, flow_task=GrantFlow.await_repayment, status=STATUS.NEW
+    )
+    owed = claim_position(claim, timezone.localdate())
+    assert owed.remaining_principal > 0
+    client.force_login(User.objects.get(email=f"payments1@{generator.DOMAIN}"))
+    assert client.get(f"/staff/tasks/{task.pk}/").status_code == 200
+    form = {"received_on": timezone.localdate().isoformat(), "amount": f"{owed.total:.2f}".replace(".", ",")}
+    assert client.post(f"/staff/tasks/{task.pk}/", form).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SETTLED and claim.grant.status == GrantStatus.CLOSED
+    assert claim.grant.letters.filter(kind=GrantLetterKind.CLOSING).exists()
+
+
+def test_a_generated_approver_approves_a_generated_amendment_on_its_page(client, generated):
+    task = Task.objects.filter(flow_task=ChangeFlow.approve, status=STATUS.NEW).first()
+    report = ChangeProcess.objects.get(pk=task.process_id).report
+    client.force_login(User.objects.get(email=f"approver1@{generator.DOMAIN}"))
+    assert client.get(f"/staff/tasks/{task.pk}/").status_code == 200
+    assert client.post(f"/staff/tasks/{task.pk}/", {"action": "approve"}).status_code == 302
+    report.refresh_from_db()
+    grant = report.grant
+    assert report.status == ChangeStatus.AMENDED and report.plan_version == grant.plan_versions.order_by("-number")[0]
+    assert grant.letters.filter(kind=GrantLetterKind.AMENDMENT).exists()
 
 
 # -- the real code works on the generated data ---------------------------------------------------------------

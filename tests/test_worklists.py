@@ -296,3 +296,29 @@ def test_a_forged_batch_of_too_many_or_huge_ids_is_refused_politely(client, cler
     for ids in ([str(2**70)], [str(n) for n in range(1, 400)]):
         response = client.post("/staff/queue/take/", {"tasks": ids}, follow=True)
         assert response.status_code == 200 and "Aufgaben aus der Liste" in response.content.decode()
+
+
+@pytest.mark.usefixtures("tasks_in_process")  # the approval's letter task opens the grant
+def test_a_task_page_finds_its_task_with_the_process_and_what_it_is_about_in_two_statements(
+    django_assert_max_num_queries, running, alice, clerk
+):
+    """One statement joining every kind of process (about 30 tables) took PostgreSQL longer to plan than these two
+    take to run at 100,000 applications; the page still gets the application, call, programme and organisation."""
+    from workflow.flows.grant import PaymentFlow
+    from workflow.grant_services import payment_request_and_start
+    from workflow.selectors import open_task_for_staff, staff_tasks
+
+    payment = payment_request_and_start(
+        grant=running, by=alice, amount="100.00", purpose="Honorare", needed_on=running.period_start
+    )
+    funding = submitted(alice, running.application.call, title="Zweites Projekt")
+    list(staff_tasks(clerk))  # the clerk's permissions and programmes are read once per request, before the task
+    expected = (running.programme.title_de, running.organisation.name)
+    for task_id, kind in [
+        (Task.objects.get(flow_task=PaymentFlow.certify, process__paymentprocess__payment=payment).pk, "payment"),
+        (open_task(funding, FundingFlow.check_completeness).pk, "application"),
+    ]:
+        with django_assert_max_num_queries(2):  # the task, then its process with what it is about
+            task = open_task_for_staff(clerk, task_id)
+            application = task.process.application
+            assert (application.call.programme.title_de, application.organisation.name) == expected, kind

@@ -16,7 +16,7 @@ U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE.
 
 import unicodedata
 
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
 FIRST_STRONG_ISOLATE = "\u2068"
@@ -70,5 +70,5 @@ def isolated_html(value) -> SafeString:
     """
     if value is None:
         return SafeString("")
-    text = without_controls(conditional_escape(value))
-    return format_html("<bdi>{}</bdi>", SafeString(text)) if text else SafeString("")
+    text = without_controls(conditional_escape(value))  # escaped here, so it can go into the markup as it is
+    return SafeString(f"<bdi>{text}</bdi>") if text else SafeString("")
