@@ -700,9 +700,10 @@ class Generator:
         self.nodes = _nodes()
         from workflow.flows import FundingFlow
         from workflow.flows.change import ChangeFlow
-        from workflow.flows.grant import GrantFlow, PaymentFlow
+        from workflow.flows.grant import GrantFlow, InterimProofFlow, PaymentFlow
 
-        self.flow_nodes = {flow: _nodes(flow) for flow in (FundingFlow, GrantFlow, PaymentFlow, ChangeFlow)}
+        flows = (FundingFlow, GrantFlow, PaymentFlow, ChangeFlow, InterimProofFlow)
+        self.flow_nodes = {flow: _nodes(flow) for flow in flows}
         # Grants draw from their own random numbers, so the applications of a seed stay as they were.
         self.grant_rng = random.Random(f"grants-{seed}")
         self.accounts: dict[int, str] = {}  # organisation id -> IBAN of the account it gave

@@ -143,6 +143,10 @@ CHANGE_TEXTS = {
     "period": "Zwei Termine mussten wegen Krankheit verschoben werden; wir bitten, den Zeitraum zu verlängern.",
     "other": "Wir möchten statt der Ausflüge ein Sommerfest im Stadtteil veranstalten.",
 }
+APPEAL_UPHELD_NOTE = (
+    "Die Kürzung der Honorare war nicht begründet: Die Sätze entsprechen der Förderrichtlinie. Die Zuwendung wird "
+    "entsprechend erhöht."
+)
 CHANGE_REFUSAL = (
     "Ein Sommerfest ist vom Zuwendungszweck nicht gedeckt; bitte führen Sie das Projekt wie beantragt durch."
 )
@@ -337,6 +341,18 @@ class ChangeTrace(ProcessTrace):
         told = self._done(self._add("tell_decided", [previous]), started=True)
         end = self._done(self._add("end", [told]), started=True)
         self.status, self.finished = PROCESS.DONE, end.finished
+
+
+class InterimTrace(ProcessTrace):
+    """The Task rows of one InterimProofProcess, as `InterimProofFlow` leaves them on submission."""
+
+    flow = "interim"
+
+    def submit(self, at: datetime) -> None:
+        self._at(at)
+        self.created = self._clock
+        start = self._done(self._add("submit", []), started=True)
+        self._human("review", start)
 
 
 @dataclass
@@ -584,12 +600,16 @@ class GrantPlanner:
                     return False
                 outcome = outcome or r.choices(list(APPEAL_OUTCOMES), list(APPEAL_OUTCOMES.values()))[0]
                 appeal.update(outcome=outcome, decided_on=decided)
+                if outcome == "upheld":
+                    appeal["note"] = APPEAL_UPHELD_NOTE  # the reasons the office must give
                 plan.appeal = appeal
                 self._event(app, "appeal_lodged", appeal["recorded_at"], clerk)
                 self._became_final(plan, ended, decided)
                 ended_by = g.staff_for(app["call"].programme, "clerk")
                 self._event(app, "appeal_ended", ended, ended_by, self._outcome(outcome))
                 self._proof_started(plan)
+                if outcome == "upheld":
+                    self._appeal_change(plan, ended + timedelta(milliseconds=10), ended_by)
                 return True
             how = "period"
         final_at = datetime.combine(period_final, time(3), tzinfo=BERLIN)  # the hourly job, at night
@@ -599,6 +619,32 @@ class GrantPlanner:
         self._event(app, "grant_final", final_at)
         self._proof_started(plan)
         return True
+
+    def _appeal_change(self, plan: GrantPlan, at: datetime, by) -> None:
+        """An upheld appeal opens the amendment that remedies it (`appeal_change_open`), waiting for the clerk."""
+        change = {
+            "kind": "appeal",
+            "description": plan.appeal["note"],
+            "new_period_end": None,
+            "status": "reported",
+            "reported_by": by,
+            "reported_at": at,
+            "proposed_amount": None,
+            "proposed_by": None,
+            "proposed_at": None,
+            "approved_by": None,
+            "approved_at": None,
+            "decided_by": None,
+            "decided_at": None,
+            "note": "",
+            "version": len(plan.versions) - 1,
+            "lines": [],
+            "amended": None,
+            "appeal": plan.appeal,
+            "trace": ChangeTrace(),
+        }
+        change["trace"].report(at)
+        plan.changes.append(change)
 
     def _outcome(self, outcome: str) -> str:
         from grants.models import AppealOutcome
@@ -634,6 +680,7 @@ class GrantPlanner:
             "submitted_at": None,
             "submitted_by": None,
             "checks": [],
+            "trace": None,  # an interim proof's review process, once submitted
         }
 
     # -- payments --
@@ -855,7 +902,7 @@ class GrantPlanner:
 
     def _interim(self, plan: GrantPlan, *, always: bool) -> None:
         """Interim proofs (Zwischennachweis) for each year's end the project runs past: opened by a member after the
-        year's end, submitted by a representative; the office's check of them is not part of the process."""
+        year's end, submitted by a representative, which starts the office's review (`InterimProofFlow`)."""
         from django.conf import settings
 
         g, r = self.g, self.r
@@ -893,6 +940,8 @@ class GrantPlanner:
                 updated=submitted,
             )
             self._event(app, "proof_submitted", submitted, representative, self.labels["interim"])
+            proof["trace"] = InterimTrace()  # the office's review starts with the submission
+            proof["trace"].submit(submitted)
             if always:
                 return  # one is enough to show
 
@@ -1430,20 +1479,27 @@ class GrantPlanner:
                 v["line_ids"].append(pk)
                 line_rows.append((pk, v["id"], position, category, description, amount))
         w.write(w.table(PlanLine, ["id", "version", "position", "category", "description", "amount"]), line_rows)
+        appealed = [p for p in plans if p.appeal]
+        for p, pk in zip(appealed, w.reserve(Appeal, len(appealed)), strict=True):
+            p.appeal["id"] = pk
         w.write(
-            w.table(Appeal, ["grant", "kind", "lodged_on", "outcome", "decided_on", "recorded_by", "recorded_at"]),
+            w.table(
+                Appeal,
+                ["id", "grant", "kind", "lodged_on", "outcome", "decided_on", "note", "recorded_by", "recorded_at"],
+            ),
             [
                 (
+                    p.appeal["id"],
                     p.grant_id,
                     "action",
                     p.appeal["lodged_on"],
                     p.appeal["outcome"],
                     p.appeal["decided_on"],
+                    p.appeal.get("note", ""),
                     p.appeal["recorded_by"].id,
                     p.appeal["recorded_at"],
                 )
-                for p in plans
-                if p.appeal
+                for p in appealed
             ],
         )
 
@@ -1543,6 +1599,7 @@ class GrantPlanner:
                     "decided_at",
                     "note",
                     "plan_version",
+                    "appeal",
                 ],
             ),
             [
@@ -1564,6 +1621,7 @@ class GrantPlanner:
                     c["decided_at"],
                     c["note"],
                     p.versions[c["amended"]]["id"] if c["amended"] is not None else None,
+                    c["appeal"]["id"] if c.get("appeal") else None,
                 )
                 for pk, (p, c) in zip(report_ids, changes, strict=True)
             ],
@@ -1589,6 +1647,8 @@ class GrantPlanner:
         from grants.checks import sample_seed
         from grants.models import ProofCheck, ProofLine, ProofOfUse, Receipt
         from grants.sampling import pick_sample
+        from workflow.flows.grant import InterimProofFlow
+        from workflow.models import InterimProofProcess
 
         w = self.g.writer
         proofs = [(p, proof) for p in self.plans for proof in p.proofs]
@@ -1639,6 +1699,12 @@ class GrantPlanner:
             lines.extend((proof_id, line_id, spent) for line_id, spent in zip(line_ids, actual, strict=True))
             receipts.extend((proof, p, line_ids, receipt) for receipt in proof["receipts"])
         w.write(w.table(ProofLine, ["proof", "plan_line", "actual"]), lines)
+        reviewed = [(p, proof) for p, proof in proofs if proof["trace"] is not None]
+        process_ids = self.batch.write_processes(InterimProofFlow, [proof["trace"] for _p, proof in reviewed])
+        w.write(
+            w.table(InterimProofProcess, ["process_ptr", "proof", "call", "programme", "organisation"]),
+            [(pk, proof["id"], *_scope(p)) for pk, (p, proof) in zip(process_ids, reviewed, strict=True)],
+        )
         receipt_ids = w.reserve(Receipt, len(receipts))
         # The sample of the newest check (`proof_check_propose` marks it; sending the check back clears it).
         by_proof: dict[int, list] = {}

@@ -694,8 +694,10 @@ def _noted(grant: Grant, representative, clerk) -> None:
 
 
 def _interim_proof(grant: Grant, by) -> ProofOfUse:
-    """The interim proof (Zwischennachweis) for the first year, written and submitted on the portal's pages."""
-    from grants.proofs import proof_open, proof_submit, proof_update, receipt_add
+    """The interim proof (Zwischennachweis) for the first year, written and submitted on the portal's pages (its
+    review by the office starts with the submission)."""
+    from grants.proofs import proof_open, proof_update, receipt_add
+    from workflow.grant_services import interim_proof_submit_and_continue
 
     proof = proof_open(grant=grant, kind=ProofKind.INTERIM)
     lines = list(proof.lines.select_related("plan_line").order_by("plan_line__position"))
@@ -719,7 +721,7 @@ def _interim_proof(grant: Grant, by) -> ProofOfUse:
             amount=amount,
             plan_line=plan_line,
         )
-    return proof_submit(proof=proof, by=by, declaration=True)
+    return interim_proof_submit_and_continue(proof=proof, by=by, declaration=True)
 
 
 # -- missing items, a check sent back, a claim dropped, repayments -----------------------------------------------------

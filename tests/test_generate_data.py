@@ -72,7 +72,7 @@ from tests.support.grant_fixtures import IBAN, deliver
 from tests.support.process import approve, assign, confirm_complete, open_task, propose, review, through_review
 from workflow.flows import FundingFlow
 from workflow.flows.change import ChangeFlow
-from workflow.flows.grant import GrantFlow, PaymentFlow
+from workflow.flows.grant import GrantFlow, InterimProofFlow, PaymentFlow
 from workflow.grant_services import (
     appeal_end_and_continue,
     appeal_waive_and_continue,
@@ -80,7 +80,7 @@ from workflow.grant_services import (
     grant_make_final,
     payment_request_and_start,
 )
-from workflow.models import ChangeProcess, FundingProcess, GrantProcess, PaymentProcess
+from workflow.models import ChangeProcess, FundingProcess, GrantProcess, InterimProofProcess, PaymentProcess
 from workflow.selectors import STAFF_NODES, staff_tasks
 from workflow.services import (
     application_cancel_and_end,
@@ -521,6 +521,7 @@ class GrantRun:
         self.trace.open(self._at())
         self.payments = []  # (PaymentRequest, PaymentTrace)
         self.changes = []  # (ChangeReport, ChangeTrace)
+        self.interims = []  # (ProofOfUse, InterimTrace)
 
     def _at(self):
         self.clock += timedelta(hours=5)
@@ -539,10 +540,15 @@ class GrantRun:
         elif how == "appeal":
             today = timezone.localdate()
             appeal = appeal_record(grant=self.grant, by=self.p["clerk"], kind="action", lodged_on=today)
-            appeal_end_and_continue(appeal=appeal, by=self.p["clerk"], outcome=outcome, decided_on=today)
+            note = "Die Kürzung war nicht begründet." if outcome == AppealOutcome.UPHELD else ""
+            appeal_end_and_continue(appeal=appeal, by=self.p["clerk"], outcome=outcome, decided_on=today, note=note)
         else:
             assert grant_make_final(grant=self.grant, today=final_from(letter.delivered_at))
         self.trace.final(self._at())
+        if how == "appeal" and outcome == AppealOutcome.UPHELD:  # the amendment that remedies it, for the clerk
+            trace = grant_generator.ChangeTrace()
+            trace.report(self._at())
+            self.changes.append((self.grant.change_reports.get(kind="appeal"), trace))
 
     def request(self, amount="1000.00"):
         from organisations.services import bank_account_set
@@ -627,12 +633,16 @@ class GrantRun:
         self.proof = proof
 
     def submit_interim(self, actual):
-        """An interim proof: opened and submitted on the portal's pages; not part of the process."""
-        from grants.proofs import proof_open, proof_submit
+        """An interim proof: opened and submitted on the portal's pages, which starts the office's review."""
+        from grants.proofs import proof_open
+        from workflow.grant_services import interim_proof_submit_and_continue
 
         proof = proof_open(grant=self.grant, kind=ProofKind.INTERIM)
         self._fill(proof, actual)
-        proof_submit(proof=proof, by=self.p["alice"], declaration=True)
+        interim_proof_submit_and_continue(proof=proof, by=self.p["alice"], declaration=True)
+        trace = grant_generator.InterimTrace()
+        trace.submit(self._at())
+        self.interims.append((proof, trace))
 
     def request_items(self):
         clerk = self.p["clerk"]
@@ -815,6 +825,8 @@ class GrantRun:
             assert db_shape(payment.process.pk) == trace_shape(trace, PaymentFlow)
         for report, trace in self.changes:
             assert db_shape(report.process.pk) == trace_shape(trace, ChangeFlow)
+        for proof, trace in self.interims:
+            assert db_shape(proof.process.pk) == trace_shape(trace, InterimProofFlow)
 
 
 def change_note(*, report, by):
@@ -1193,10 +1205,10 @@ def _appeal_withdrawn_and_amendment_proposed(run, seen):
 
 
 def _appeal_upheld_and_change_refused(run, seen):
-    run.final("appeal", AppealOutcome.UPHELD)
+    run.final("appeal", AppealOutcome.UPHELD)  # opens the amendment that remedies it, waiting for the clerk
     report, trace = run.report_change("other")
     run.assess(report, trace, change_refuse)
-    seen("after an upheld appeal, a change refused")
+    seen("after an upheld appeal, its amendment waiting for the clerk and another change refused")
 
 
 def _interim_proof(run, seen):
@@ -1233,6 +1245,7 @@ def test_the_generated_grants_are_shaped_like_real_runs_in_every_state(
     generated grant has the same process shapes and the same rows (`grant_facts`)."""
     grants = generated_shapes(GrantProcess)
     changes = generated_shapes(ChangeProcess)
+    interims = generated_shapes(InterimProofProcess)
     facts = {grant_facts(grant) for grant in Grant.objects.all()}
     steps, fields = GRANT_PATHS[path]
     grant = new_grant(people, django_capture_on_commit_callbacks, **(fields() if callable(fields) else fields))
@@ -1245,6 +1258,8 @@ def test_the_generated_grants_are_shaped_like_real_runs_in_every_state(
         assert run.real_shape(owners=False) in grants, f"no generated grant process is shaped like this: {step}"
         for report, _trace in run.changes:
             assert db_shape(report.process.pk, owners=False) in changes, f"no such change process: {step}"
+        for proof, _trace in run.interims:
+            assert db_shape(proof.process.pk, owners=False) in interims, f"no such interim review process: {step}"
         real = grant_facts(grant)
         near = [f for f in facts if f[0] == real[0] and f[-2] == real[-2]]
         assert real in facts, f"no generated grant has the rows of a real one: {step}\n{real}\nNEAR:\n" + "\n".join(
