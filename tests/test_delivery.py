@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from applications.delivery import delivered_after_posting, delivered_after_retrieval, provision_last_day
+from applications.delivery_rules import delivered_after_posting, delivered_after_retrieval, provision_last_day
 from applications.models import ApplicationEvent, DecisionLetter, EventKind
 from notifications.models import Notification
 from organisations.models import OrganisationEvent

@@ -422,7 +422,7 @@ class ApplicationView(LoginRequiredMixin, View):
 
     def letter_rows(self, request, application, decisions, posting_form=None) -> list[dict]:
         """Each letter with where its delivery stands, and for a letter to post, the form to record the posting."""
-        from applications.delivery import Delivery, delivery_of, provision_last_day
+        from applications.delivery_rules import Delivery, delivery_of, provision_last_day
 
         rows = []
         for decision in decisions:
