@@ -283,5 +283,5 @@ def test_without_consent_the_letter_is_to_be_posted_at_once(client, decided, ali
 
     client.force_login(clerk)
     work_list = page_of(client.get("/staff/"))
-    assert said("Decision letters to send by post") in work_list
+    assert said("Letters to send by post") in work_list
     assert letter.decision.application.reference in work_list
