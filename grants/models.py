@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import DeliveredLetter, EventKind
@@ -532,6 +533,20 @@ class Claim(models.Model):
                 name="claim_four_eyes",
             ),
         ]
+
+    @property
+    def hearing_letter(self):
+        """The hearing letter issued with this claim (the first of the grant's hearing letters since the hearing was
+        sent; a grant has one claim open at a time)."""
+        letters = self.grant.letters.filter(kind=GrantLetterKind.HEARING, created__gte=self.hearing_sent_at)
+        return letters.order_by("created").first()
+
+    @cached_property
+    def answer_until(self):
+        """The last day to answer the hearing, from the letter's delivery; None while it is not delivered."""
+        from grants.claims import hearing_answer_until
+
+        return hearing_answer_until(self)
 
     @property
     def revocation_deadline(self):
