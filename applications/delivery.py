@@ -1,131 +1,150 @@
-"""Bekanntgabe (delivery) of decision letters: by retrieval in the portal or by post.
+"""Bekanntgabe (delivery) of letters to the organisation: the state changes, for every kind of letter.
 
-§ 41(2a) VwVfG: with the participant's consent (Einwilligung) a letter may be delivered by retrieval over public
-networks, after authentication of a person entitled to receive it. It counts as delivered on the day after the
-retrieval. If it is not retrieved within ten days after the notification about its provision was sent, the
-provision ends and the letter has not been delivered; it may then be delivered another way.
-§ 41(2) VwVfG (as amended from 1 January 2025): a letter posted within Germany counts as delivered on the fourth
-day after posting (`settings.POSTAL_DELIVERY_DAYS`).
+A letter (`applications.models.DeliveredLetter`: the decision letter, and in `grants/` the letters after the decision)
+is provided for retrieval when the organisation is told it is ready, delivered by the first retrieval of a person
+authorised to receive it while the provision runs, or posted by the office once the provision has ended or when there
+is no consent. The rules (dates, where a letter stands) are in `applications/delivery_rules.py`.
 
-The rules come first (plain functions of dates), then the state changes. Every change is a conditional UPDATE, so a
-repeated task or two downloads at once change a letter once. This module grows into the `letters/` room once there
-are more kinds of letters (docs: DESIGN.md).
+Every change is a conditional UPDATE, so a repeated task or two downloads at once change a letter once; the office's
+messages are keyed, so each of them goes out once per letter.
 """
 
-import enum
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.delivery_rules import (
+    RETRIEVAL_PERIOD_DAYS,
+    delivered_after_posting,
+    delivered_after_retrieval,
+    provision_cutoff,
+)
 from applications.errors import ApplicationError, NotAllowed
-from applications.models import Application, DecisionLetter, EventKind
+from applications.models import DecisionLetter, DeliveredLetter, EventKind
+from applications.selectors import letter_posters, may_record_posting
 
-RETRIEVAL_PERIOD_DAYS = 10  # § 41(2a) sentence 4 VwVfG: fixed by law, not a setting
-
-
-class Delivery(enum.Enum):
-    """Where a letter stands on its way to the organisation."""
-
-    AWAITING_RETRIEVAL = "awaiting_retrieval"  # provided for retrieval, the ten days are running
-    TO_POST = "to_post"  # no consent, or not retrieved within ten days: the office must post it
-    POSTED = "posted"  # posted, counts as delivered on the fourth day after posting
-    DELIVERED = "delivered"  # retrieved by an authorised person
+# Reads --------------------------------------------------------------------------------------------------------------
 
 
-# Rules --------------------------------------------------------------------------------------------------------------
-
-
-def delivered_after_retrieval(retrieved_at: datetime) -> date:
-    """The day after the retrieval, in Berlin (§ 41(2a) sentence 3 VwVfG)."""
-    return timezone.localdate(retrieved_at) + timedelta(days=1)
-
-
-def delivered_after_posting(posted_on: date) -> date:
-    """The fourth day after posting (§ 41(2) VwVfG as amended from 1 January 2025)."""
-    return posted_on + timedelta(days=settings.POSTAL_DELIVERY_DAYS)
-
-
-def provision_last_day(provided_at: datetime) -> date:
-    """The tenth day after the notification was sent, in Berlin: the last day a retrieval delivers the letter.
-
-    The day of the notification is not counted (§ 31(1) VwVfG with § 187(1) BGB). The period is not extended past a
-    weekend or holiday: ending it a day early only means the letter is posted, which delivers it all the same.
-    """
-    return timezone.localdate(provided_at) + timedelta(days=RETRIEVAL_PERIOD_DAYS)
-
-
-def delivery_of(letter: DecisionLetter, application: Application) -> Delivery:
-    if letter.retrieved_at is not None:
-        return Delivery.DELIVERED
-    if letter.posted_on is not None:
-        return Delivery.POSTED
-    if application.delivery_consent_at is None or letter.provision_ended_at is not None:
-        return Delivery.TO_POST
-    return Delivery.AWAITING_RETRIEVAL
-
-
-def letters_to_post() -> QuerySet[DecisionLetter]:
-    """Letters the office must post: not delivered, not posted, and without consent or past the ten days."""
+def letters_to_post(model: type[DeliveredLetter] = DecisionLetter) -> QuerySet:
+    """Letters of one kind the office must post: not delivered, not posted, and without consent or past the ten
+    days."""
+    path = model.application_path
+    no_consent = Q(**{f"{path}__delivery_consent_at__isnull": True})
     return (
-        DecisionLetter.objects.filter(delivered_at__isnull=True, posted_on__isnull=True)
-        .filter(Q(provision_ended_at__isnull=False) | Q(decision__application__delivery_consent_at__isnull=True))
-        .select_related("decision__application__organisation", "decision__application__call")
+        model.objects.filter(model.ready, delivered_at__isnull=True, posted_on__isnull=True)
+        .filter(Q(provision_ended_at__isnull=False) | no_consent)
+        .select_related(f"{path}__organisation", f"{path}__call")
         .order_by("created")
+    )
+
+
+def letter_provisions_due(now: datetime | None = None, model: type[DeliveredLetter] = DecisionLetter) -> QuerySet:
+    """Letters of one kind provided for retrieval whose ten days have passed without an authorised retrieval."""
+    return model.objects.filter(
+        provided_at__isnull=False,
+        provided_at__lt=provision_cutoff(now or timezone.now()),
+        retrieved_at__isnull=True,
+        provision_ended_at__isnull=True,
+        posted_on__isnull=True,
     )
 
 
 # State changes ------------------------------------------------------------------------------------------------------
 
 
-def _event(letter: DecisionLetter, kind: str, by=None, note: str = "") -> None:
+def _fresh(letter: DeliveredLetter, *, lock: bool = False) -> DeliveredLetter:
+    manager = type(letter).objects.select_for_update() if lock else type(letter).objects
+    return manager.select_related(letter.application_path).get(pk=letter.pk)
+
+
+def _event(letter: DeliveredLetter, kind: str, by=None, note: str = "") -> None:
     from applications.services import event_record
 
-    event_record(letter.decision.application, kind, by, note)
+    name = letter.delivery_name
+    event_record(letter.application, kind, by, f"{name}: {note}" if name and note else name or note)
 
 
 def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def _tell_office_to_post(letter: DeliveredLetter) -> int:
+    """The clerks and programme administrators of the programme: this letter must go by post. Each of them once."""
+    from notifications.services import notify
+
+    application = letter.application
+    context = {
+        "application_title": application.title,
+        "reference": application.reference,
+        "organisation": application.organisation.name,
+        "not_retrieved": letter.provision_ended_at is not None,
+        "letter_kind": getattr(letter, "kind", ""),  # a letter after the decision names its kind; "" the decision
+    }
+    link = reverse("workflow:application", args=[application.pk])
+    written = 0
+    for user in letter_posters(application.call.programme_id):
+        key = f"{letter.message_key}-to-post:{letter.pk}:{user.pk}"
+        written += notify(recipient=user, event="letter_to_post", context=context, link=link, key=key) is not None
+    return written
+
+
 @transaction.atomic
-def letter_provide(*, letter: DecisionLetter) -> bool:
+def letter_provide(*, letter: DeliveredLetter) -> bool:
     """The organisation is being told the letter is ready: with consent, the ten days start now (True); without,
-    the letter is to be posted at once (False). Called where that notification is written; safe to repeat."""
-    letter = DecisionLetter.objects.select_related("decision__application").get(pk=letter.pk)
-    if letter.decision.application.delivery_consent_at is None:
-        if not letter.decision.application.events.filter(kind=EventKind.LETTER_TO_POST).exists():
-            _event(letter, EventKind.LETTER_TO_POST, note=_("No consent to electronic delivery."))
+    the letter is to be posted at once and the office is told (False). Call it where that notification is written,
+    once the letter exists as a file; safe to repeat."""
+    letter = _fresh(letter)
+    if letter.application.delivery_consent_at is None:
+        note = _("No consent to electronic delivery.")
+        recorded = letter.application.events.filter(kind=letter.to_post_event)
+        if not recorded.filter(note=f"{letter.delivery_name}: {note}" if letter.delivery_name else note).exists():
+            _event(letter, letter.to_post_event, note=note)
+        _tell_office_to_post(letter)
         return False
-    DecisionLetter.objects.filter(pk=letter.pk, provided_at__isnull=True).update(provided_at=timezone.now())
+    type(letter).objects.filter(pk=letter.pk, provided_at__isnull=True).update(provided_at=timezone.now())
+    return True
+
+
+def letter_retrieval_record(*, letter: DeliveredLetter, by, now: datetime | None = None) -> bool:
+    """A member of the organisation downloaded the letter. It is delivered (True) only by the first retrieval of a
+    person authorised to receive letters, with consent, while the provision runs; anyone else's download, or one
+    after the ten days or the posting, delivers nothing."""
+    from organisations.selectors import may_receive_letters
+
+    application = letter.application
+    if application.delivery_consent_at is None or not may_receive_letters(by, application.organisation):
+        return False
+    now = now or timezone.now()
+    delivered_on = delivered_after_retrieval(now)
+    delivered = type(letter).objects.filter(
+        pk=letter.pk, retrieved_at__isnull=True, provision_ended_at__isnull=True, posted_on__isnull=True
+    )
+    if not delivered.update(retrieved_at=now, retrieved_by=by, delivered_at=delivered_on):
+        return False
+    _event(letter, letter.delivered_event, by, _("Counts as delivered on %(date)s.") % {"date": _day(delivered_on)})
     return True
 
 
 @transaction.atomic
 def letter_download_record(*, letter: DecisionLetter, by) -> DecisionLetter:
-    """Record a download by a member of the organisation. It delivers the letter only when it is the first
-    retrieval by a person authorised to receive it, with consent, while the provision runs; any member may read."""
+    """Record a download of the decision letter by a member of the organisation: the first download by anyone, and
+    whether it delivered the letter (`letter_retrieval_record`); any member may read."""
     from organisations.selectors import may_receive_letters
 
     now = timezone.now()
-    letter = DecisionLetter.objects.select_related("decision__application").get(pk=letter.pk)
-    application = letter.decision.application
+    letter = _fresh(letter)
+    application = letter.application
     first = DecisionLetter.objects.filter(pk=letter.pk, first_downloaded_at__isnull=True).update(
         first_downloaded_at=now, first_downloaded_by=by
     )
-    authorised = may_receive_letters(by, application.organisation)
-    delivered = 0
-    if authorised and application.delivery_consent_at is not None:
-        delivered = DecisionLetter.objects.filter(
-            pk=letter.pk, retrieved_at__isnull=True, provision_ended_at__isnull=True, posted_on__isnull=True
-        ).update(retrieved_at=now, retrieved_by=by, delivered_at=delivered_after_retrieval(now))
-    if delivered:
-        day = _day(delivered_after_retrieval(now))
-        _event(letter, EventKind.LETTER_DELIVERED, by, _("Counts as delivered on %(date)s.") % {"date": day})
-    elif not authorised:
+    if letter_retrieval_record(letter=letter, by=by, now=now):
+        pass
+    elif not may_receive_letters(by, application.organisation):
         if not application.events.filter(kind=EventKind.LETTER_READ_UNAUTHORISED, actor=by).exists():
             _event(letter, EventKind.LETTER_READ_UNAUTHORISED, by)
     elif first:
@@ -134,44 +153,30 @@ def letter_download_record(*, letter: DecisionLetter, by) -> DecisionLetter:
     return letter
 
 
-def letter_provisions_due(now: datetime | None = None) -> QuerySet[DecisionLetter]:
-    """Letters provided for retrieval whose ten days have passed without an authorised retrieval."""
-    now = now or timezone.now()
-    # Provided before the start of the day ten days ago (Berlin): the tenth day after it has ended.
-    cutoff_day = timezone.localdate(now) - timedelta(days=RETRIEVAL_PERIOD_DAYS)
-    cutoff = timezone.make_aware(datetime.combine(cutoff_day, time.min))
-    return DecisionLetter.objects.filter(
-        provided_at__isnull=False,
-        provided_at__lt=cutoff,
-        retrieved_at__isnull=True,
-        provision_ended_at__isnull=True,
-        posted_on__isnull=True,
-    )
-
-
 @transaction.atomic
-def letter_provision_end(*, letter: DecisionLetter, now: datetime | None = None) -> bool:
+def letter_provision_end(*, letter: DeliveredLetter, now: datetime | None = None) -> bool:
     """End the provision of one letter whose ten days have passed (§ 41(2a) sentence 4 VwVfG): from now on a
-    retrieval does not deliver it, and it is to be posted. True when this call ended it."""
+    retrieval does not deliver it, it is to be posted, and the office is told. True when this call ended it."""
     now = now or timezone.now()
-    ended = letter_provisions_due(now).filter(pk=letter.pk).update(provision_ended_at=now)
+    ended = letter_provisions_due(now, type(letter)).filter(pk=letter.pk).update(provision_ended_at=now)
     if ended:
-        _event(
-            DecisionLetter.objects.select_related("decision__application").get(pk=letter.pk),
-            EventKind.LETTER_TO_POST,
-            note=_("Not retrieved within %(days)s days of the notification.") % {"days": RETRIEVAL_PERIOD_DAYS},
-        )
+        letter = _fresh(letter)
+        note = _("Not retrieved within %(days)s days of the notification.") % {"days": RETRIEVAL_PERIOD_DAYS}
+        _event(letter, letter.to_post_event, note=note)
+        _tell_office_to_post(letter)
     return bool(ended)
 
 
 @transaction.atomic
-def letter_posting_record(*, letter: DecisionLetter, by, posted_on: date) -> DecisionLetter:
+def letter_posting_record(*, letter: DeliveredLetter, by, posted_on: date) -> DeliveredLetter:
     """Staff record that they posted the letter; it counts as delivered POSTAL_DELIVERY_DAYS later."""
-    if not (by.has_perm("applications.check_application") or by.has_perm("applications.assign_reviewers")):
+    if not may_record_posting(by):
         raise NotAllowed(_("You may not record the posting of letters."))
     if posted_on > timezone.localdate():
         raise ApplicationError(_("The date of posting cannot be in the future."), field="posted_on")
-    letter = DecisionLetter.objects.select_for_update().select_related("decision__application").get(pk=letter.pk)
+    letter = _fresh(letter, lock=True)
+    if not type(letter).objects.filter(type(letter).ready, pk=letter.pk).exists():
+        raise ApplicationError(_("The letter is still being prepared; post it once it is ready."))
     if letter.retrieved_at is not None:
         raise ApplicationError(_("This letter has already been delivered by retrieval in the portal."))
     if letter.posted_on is not None:
@@ -179,10 +184,10 @@ def letter_posting_record(*, letter: DecisionLetter, by, posted_on: date) -> Dec
     if posted_on < timezone.localdate(letter.created):
         raise ApplicationError(_("The letter cannot have been posted before it was issued."), field="posted_on")
     delivered_on = delivered_after_posting(posted_on)
-    DecisionLetter.objects.filter(pk=letter.pk).update(posted_on=posted_on, posted_by=by, delivered_at=delivered_on)
+    type(letter).objects.filter(pk=letter.pk).update(posted_on=posted_on, posted_by=by, delivered_at=delivered_on)
     _event(
         letter,
-        EventKind.LETTER_POSTED,
+        letter.posted_event,
         by,
         _("Posted on %(posted)s; counts as delivered on %(date)s.")
         % {"posted": _day(posted_on), "date": _day(delivered_on)},

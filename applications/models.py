@@ -919,27 +919,75 @@ class DecisionGround(models.Model):
         return self.get_ground_display()
 
 
-def letter_upload_to(instance, filename):
-    return f"letters/{instance.decision.application_id}/{filename}"
+class EventKind(models.TextChoices):
+    CREATED = "created", _("draft started")
+    SUBMITTED = "submitted", _("application submitted")
+    COMPLETENESS_CONFIRMED = "complete", _("application found complete")
+    ITEMS_REQUESTED = "items_requested", _("missing items requested")
+    ITEMS_SUBMITTED = "items_submitted", _("missing items submitted")
+    DEADLINE_EXTENDED = "extended", _("deadline extended")
+    DEADLINE_MISSED = "missed", _("deadline passed without an answer")
+    EARLY_START_REQUESTED = "early_start", _("early start requested")
+    EARLY_START_DECIDED = "early_start_decided", _("early start decided")
+    REVIEWERS_ASSIGNED = "reviewers", _("reviewers assigned")
+    CONFLICT_DECLARED = "conflict", _("reviewer declared a conflict of interest")
+    REVIEW_SUBMITTED = "reviewed", _("review submitted")
+    DECISION_PROPOSED = "proposed", _("decision proposed")
+    DECISION_SENT_BACK = "sent_back", _("proposal sent back")
+    DECISION_APPROVED = "approved", _("decision approved")
+    LETTER_ISSUED = "letter", _("decision letter issued")
+    LETTER_DOWNLOADED = "downloaded", _("decision letter downloaded")
+    DELIVERY_CONSENTED = "delivery_consent", _("consent to electronic delivery given")
+    LETTER_DELIVERED = "delivered", _("decision letter retrieved: delivered")
+    LETTER_READ_UNAUTHORISED = (
+        "read_unauthorised",
+        _("decision letter downloaded by a member not authorised to receive it"),
+    )
+    LETTER_TO_POST = "to_post", _("decision letter to be sent by post")
+    LETTER_POSTED = "posted", _("decision letter posted")
+    GRANT_LETTER_DELIVERED = "gl_delivered", _("letter after the decision retrieved: delivered")
+    GRANT_LETTER_TO_POST = "gl_to_post", _("letter after the decision to be sent by post")
+    GRANT_LETTER_POSTED = "gl_posted", _("letter after the decision posted")
+    WITHDRAWN = "withdrawn", _("application withdrawn")
+    CANCELLED = "cancelled", _("procedure cancelled")
+    GRANT_OPENED = "grant_opened", _("grant opened")
+    APPEAL_WAIVED = "appeal_waived", _("appeal waived")
+    APPEAL_LODGED = "appeal_lodged", _("appeal recorded")
+    APPEAL_ENDED = "appeal_ended", _("appeal ended")
+    GRANT_FINAL = "grant_final", _("decision final")
+    PAYMENT_REQUESTED = "pay_requested", _("payment requested")
+    PAYMENT_CERTIFIED = "pay_certified", _("payment certified as factually correct")
+    PAYMENT_RELEASED = "pay_released", _("payment released")
+    PAYMENT_REFUSED = "pay_refused", _("payment request refused")
+    PAYMENT_PAID = "pay_paid", _("payment made")
+    PROOF_STARTED = "proof_started", _("proof of use started")
+    PROOF_SUBMITTED = "proof_submitted", _("proof of use submitted")
+    PROOF_OVERDUE = "proof_overdue", _("proof of use overdue: the office was told")
+    PROOF_CHECKED = "proof_checked", _("proof of use checked")
+    PROOF_ITEMS_REQUESTED = "proof_items", _("missing items of the proof of use requested")
+    PROOF_CHECK_APPROVED = "proof_approved", _("check of the proof of use approved")
+    HEARING_SENT = "hearing", _("hearing before a reclaim")
+    HEARING_ANSWERED = "hearing_answered", _("hearing answered")
+    REVOCATION_PROPOSED = "revoke_proposed", _("revocation proposed")
+    REVOCATION_SENT_BACK = "revoke_sent_back", _("revocation sent back")
+    REVOKED = "revoked", _("grant revoked: repayment due")
+    CLAIM_DROPPED = "claim_dropped", _("reclaim not pursued")
+    REPAYMENT_RECEIVED = "repaid", _("repayment received")
+    GRANT_CLOSED = "grant_closed", _("grant closed")
 
 
-class DecisionLetter(models.Model):
-    """Bescheid: the PDF for exactly one decision version, and its Bekanntgabe (delivery).
+class DeliveredLetter(models.Model):
+    """What a letter to the organisation records of its Bekanntgabe (delivery); the decision letter and the letters
+    after the decision share it.
 
     With the organisation's consent the letter is provided for retrieval in the portal (§ 41(2a) VwVfG): it counts
     as delivered on the day after a person authorised to receive it retrieves it. Not retrieved by such a person
     within ten days after the notification, the provision ends and the office posts the letter (§ 41(2) VwVfG);
-    without consent it is posted at once. `applications/delivery.py` holds the rules and the state changes.
+    without consent it is posted at once. The date rules are in `applications/delivery_rules.py`, the state changes
+    in `applications/delivery.py`; each kind of letter says below how to reach its application and which events
+    its history records.
     """
 
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="letter")
-    file = models.FileField(_("file"), upload_to=letter_upload_to)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    # The first download by anyone of the organisation, authorised to receive letters or not.
-    first_downloaded_at = models.DateTimeField(_("first downloaded at"), null=True, blank=True)
-    first_downloaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
     provided_at = models.DateTimeField(
         _("provided for retrieval at"),
         null=True,
@@ -973,6 +1021,55 @@ class DecisionLetter(models.Model):
         help_text=_("The day after the retrieval, or the set number of days after posting."),
     )
 
+    # Each kind sets these: the way from the letter to its application (for queries), the events of its history,
+    # the prefix of the keys of its messages, and which letters exist as a file (only they are provided or posted).
+    application_path: str
+    delivered_event: str
+    to_post_event: str
+    posted_event: str
+    message_key: str
+    ready = Q()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def application(self) -> "Application":
+        raise NotImplementedError
+
+    @property
+    def delivery_name(self) -> str:
+        """How the history's notes name the letter, where the event alone does not."""
+        return ""
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether the letter exists as a file (the Python side of `ready`)."""
+        return True
+
+
+def letter_upload_to(instance, filename):
+    return f"letters/{instance.decision.application_id}/{filename}"
+
+
+class DecisionLetter(DeliveredLetter):
+    """Bescheid: the PDF for exactly one decision version, and its Bekanntgabe (delivery, see `DeliveredLetter`)."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="letter")
+    file = models.FileField(_("file"), upload_to=letter_upload_to)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    # The first download by anyone of the organisation, authorised to receive letters or not.
+    first_downloaded_at = models.DateTimeField(_("first downloaded at"), null=True, blank=True)
+    first_downloaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    application_path = "decision__application"
+    delivered_event = EventKind.LETTER_DELIVERED
+    to_post_event = EventKind.LETTER_TO_POST
+    posted_event = EventKind.LETTER_POSTED
+    message_key = "letter"
+
     class Meta:
         verbose_name = _("decision letter")
         verbose_name_plural = _("decision letters")
@@ -992,59 +1089,9 @@ class DecisionLetter(models.Model):
     def __str__(self):
         return f"{self.decision}"
 
-
-class EventKind(models.TextChoices):
-    CREATED = "created", _("draft started")
-    SUBMITTED = "submitted", _("application submitted")
-    COMPLETENESS_CONFIRMED = "complete", _("application found complete")
-    ITEMS_REQUESTED = "items_requested", _("missing items requested")
-    ITEMS_SUBMITTED = "items_submitted", _("missing items submitted")
-    DEADLINE_EXTENDED = "extended", _("deadline extended")
-    DEADLINE_MISSED = "missed", _("deadline passed without an answer")
-    EARLY_START_REQUESTED = "early_start", _("early start requested")
-    EARLY_START_DECIDED = "early_start_decided", _("early start decided")
-    REVIEWERS_ASSIGNED = "reviewers", _("reviewers assigned")
-    CONFLICT_DECLARED = "conflict", _("reviewer declared a conflict of interest")
-    REVIEW_SUBMITTED = "reviewed", _("review submitted")
-    DECISION_PROPOSED = "proposed", _("decision proposed")
-    DECISION_SENT_BACK = "sent_back", _("proposal sent back")
-    DECISION_APPROVED = "approved", _("decision approved")
-    LETTER_ISSUED = "letter", _("decision letter issued")
-    LETTER_DOWNLOADED = "downloaded", _("decision letter downloaded")
-    DELIVERY_CONSENTED = "delivery_consent", _("consent to electronic delivery given")
-    LETTER_DELIVERED = "delivered", _("decision letter retrieved: delivered")
-    LETTER_READ_UNAUTHORISED = (
-        "read_unauthorised",
-        _("decision letter downloaded by a member not authorised to receive it"),
-    )
-    LETTER_TO_POST = "to_post", _("decision letter to be sent by post")
-    LETTER_POSTED = "posted", _("decision letter posted")
-    WITHDRAWN = "withdrawn", _("application withdrawn")
-    CANCELLED = "cancelled", _("procedure cancelled")
-    GRANT_OPENED = "grant_opened", _("grant opened")
-    APPEAL_WAIVED = "appeal_waived", _("appeal waived")
-    APPEAL_LODGED = "appeal_lodged", _("appeal recorded")
-    APPEAL_ENDED = "appeal_ended", _("appeal ended")
-    GRANT_FINAL = "grant_final", _("decision final")
-    PAYMENT_REQUESTED = "pay_requested", _("payment requested")
-    PAYMENT_CERTIFIED = "pay_certified", _("payment certified as factually correct")
-    PAYMENT_RELEASED = "pay_released", _("payment released")
-    PAYMENT_REFUSED = "pay_refused", _("payment request refused")
-    PAYMENT_PAID = "pay_paid", _("payment made")
-    PROOF_STARTED = "proof_started", _("proof of use started")
-    PROOF_SUBMITTED = "proof_submitted", _("proof of use submitted")
-    PROOF_OVERDUE = "proof_overdue", _("proof of use overdue: the office was told")
-    PROOF_CHECKED = "proof_checked", _("proof of use checked")
-    PROOF_ITEMS_REQUESTED = "proof_items", _("missing items of the proof of use requested")
-    PROOF_CHECK_APPROVED = "proof_approved", _("check of the proof of use approved")
-    HEARING_SENT = "hearing", _("hearing before a reclaim")
-    HEARING_ANSWERED = "hearing_answered", _("hearing answered")
-    REVOCATION_PROPOSED = "revoke_proposed", _("revocation proposed")
-    REVOCATION_SENT_BACK = "revoke_sent_back", _("revocation sent back")
-    REVOKED = "revoked", _("grant revoked: repayment due")
-    CLAIM_DROPPED = "claim_dropped", _("reclaim not pursued")
-    REPAYMENT_RECEIVED = "repaid", _("repayment received")
-    GRANT_CLOSED = "grant_closed", _("grant closed")
+    @property
+    def application(self) -> "Application":
+        return self.decision.application
 
 
 # What the organisation sees of the history; the office's internal steps stay internal.
@@ -1065,6 +1112,9 @@ PUBLIC_EVENTS = {
     EventKind.LETTER_READ_UNAUTHORISED,
     EventKind.LETTER_TO_POST,
     EventKind.LETTER_POSTED,
+    EventKind.GRANT_LETTER_DELIVERED,
+    EventKind.GRANT_LETTER_TO_POST,
+    EventKind.GRANT_LETTER_POSTED,
     EventKind.WITHDRAWN,
     EventKind.CANCELLED,
     EventKind.GRANT_OPENED,

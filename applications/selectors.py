@@ -69,6 +69,26 @@ def staff_working_on(programme_id: int, users: QuerySet | None = None) -> QueryS
     return users.filter(Q(staffed_programmes=programme_id) | ~Exists(in_some_team)).distinct()
 
 
+# Who posts letters and records the posting: the clerks and the programme administrators.
+POSTING_PERMISSIONS = ("applications.check_application", "applications.assign_reviewers")
+
+
+def may_record_posting(user) -> bool:
+    return any(user.has_perm(permission) for permission in POSTING_PERMISSIONS)
+
+
+def letter_posters(programme_id: int) -> QuerySet:
+    """The active staff of the programme who post its letters, the first in line for a letter to post."""
+    from django.contrib.auth import get_user_model
+
+    held = Q()
+    for permission in POSTING_PERMISSIONS:
+        app_label, codename = permission.split(".", 1)
+        held |= Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+        held |= Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    return staff_working_on(programme_id, get_user_model().objects.filter(held, is_active=True)).order_by("pk")
+
+
 def applications_for_staff(user) -> QuerySet[Application]:
     """Submitted applications for the office, within the staff member's programmes. Reviewers see only those
     they review, and only after declaring that they have no conflict of interest. Drafts are the organisation's

@@ -35,6 +35,35 @@ ZERO = Decimal("0.00")
 HEARING_DAYS = 14  # a usual period to answer a hearing: two weeks, at least
 
 
+def answer_period_end(deadline: date, delivered_on: date | None) -> date | None:
+    """The last day to answer a hearing whose letter gives `deadline` and was delivered on `delivered_on`.
+
+    The time to answer runs from the delivery of the letter (§ 28 VwVfG gives the chance to answer only once the
+    letter has reached the organisation): the day in the letter stands, but it moves to HEARING_DAYS after the
+    delivery where the letter came later, for example by post after the ten days for retrieval. None while the letter
+    is not delivered: the time has not begun.
+    """
+    if delivered_on is None:
+        return None
+    return max(deadline, delivered_on + timedelta(days=HEARING_DAYS))
+
+
+def hearing_answer_until(claim: Claim) -> date | None:
+    """The last day the organisation may answer the claim's hearing (see `answer_period_end`), from the delivery of
+    its hearing letter by whichever way it was delivered. A claim without a letter keeps the day it was given."""
+    letter = claim.hearing_letter
+    if letter is None:
+        return claim.hearing_deadline
+    return answer_period_end(claim.hearing_deadline, letter.delivered_at)
+
+
+def hearing_open(claim: Claim, today: date | None = None) -> bool:
+    """Whether the organisation may still answer: the claim is in its hearing and the time to answer has not ended
+    (or not yet begun)."""
+    until = hearing_answer_until(claim)
+    return claim.status == ClaimStatus.HEARING and (until is None or (today or timezone.localdate()) <= until)
+
+
 def _day(value: date) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 
@@ -85,7 +114,7 @@ def claim_answer(*, claim: Claim, by, answer: str) -> Claim:
     claim = locked(Claim.objects.filter(pk=claim.pk).select_related("grant"))
     if not organisations_for_user(by).filter(pk=claim.grant.organisation_id).exists():
         raise NotAllowed(_("You are not a member of this organisation."))
-    if claim.status != ClaimStatus.HEARING:
+    if not hearing_open(claim):
         raise ApplicationError(_("The time to answer this hearing has ended."))
     if not answer.strip():
         raise ApplicationError(_("Write your answer."), field="answer")
@@ -97,10 +126,15 @@ def claim_answer(*, claim: Claim, by, answer: str) -> Claim:
 
 
 def _decidable(claim: Claim) -> Claim:
-    """The claim, if the office may decide on it now: answered, or its hearing deadline passed."""
-    if claim.status == ClaimStatus.HEARING and timezone.localdate() > claim.hearing_deadline:
+    """The claim, if the office may decide on it now: answered, or the time to answer (from the delivery of the
+    hearing letter) has ended."""
+    if claim.status == ClaimStatus.HEARING and not hearing_open(claim):
         claim.status = ClaimStatus.TO_DECIDE
     if claim.status not in (ClaimStatus.TO_DECIDE, ClaimStatus.PROPOSED):
+        if hearing_answer_until(claim) is None:
+            raise ApplicationError(
+                _("The hearing letter has not been delivered yet: the time to answer runs from its delivery.")
+            )
         raise ApplicationError(_("The hearing has not ended yet: the organisation may still answer."))
     return claim
 

@@ -69,7 +69,7 @@ def revocation_context(claim: Claim, interest_to_date=None) -> dict:
         "grant_amount": grant.amount,
         "lines": _lines(grant),
         "hearing_sent_on": timezone.localdate(claim.hearing_sent_at),
-        "answer_by": claim.hearing_deadline,
+        "answer_by": claim.answer_until or claim.hearing_deadline,  # from the hearing letter's delivery
         "revocation_deadline": claim.revocation_deadline,
         "payment_reference": f"{grant.application.reference} Erstattung",
     }

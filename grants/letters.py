@@ -363,42 +363,42 @@ def unrendered_grant_letters(*, grace: timedelta = timedelta(seconds=30)):
     return GrantLetter.objects.filter(rendered_at__isnull=True, created__lt=timezone.now() - grace).order_by("created")
 
 
-# ----- delivery (§ 41(2a) VwVfG) -------------------------------------------------------------------------------------
+def unprovided_grant_letters(*, grace: timedelta = timedelta(seconds=30)):
+    """Letters rendered `grace` ago but never provided for retrieval, though the organisation consented: the task
+    stopped between rendering and telling the organisation, so their ten days have not begun."""
+    return GrantLetter.objects.filter(
+        rendered_at__lt=timezone.now() - grace,
+        provided_at__isnull=True,
+        retrieved_at__isnull=True,
+        posted_on__isnull=True,
+        grant__application__delivery_consent_at__isnull=False,
+    ).order_by("rendered_at")
+
+
+# ----- delivery (§ 41(2a) VwVfG; the rules and state changes are the decision letter's: applications/delivery.py) ---
 
 
 @transaction.atomic
 def grant_letter_download_record(*, letter: GrantLetter, by) -> GrantLetter:
-    """Record a download by a member of the organisation. The first retrieval by a person authorised to receive
-    letters, with consent to electronic delivery, delivers the letter: it counts as delivered the day after."""
-    from applications.delivery import delivered_after_retrieval
-    from applications.services import event_record
-    from organisations.selectors import may_receive_letters
+    """Record a download by a member of the organisation: the first retrieval by a person authorised to receive
+    letters, with consent to electronic delivery, while the provision runs, delivers the letter (the day after)."""
+    from applications.delivery import letter_retrieval_record
 
-    letter = GrantLetter.objects.select_related("grant__application").get(pk=letter.pk)
-    application = letter.grant.application
-    if application.delivery_consent_at is None or not may_receive_letters(by, letter.grant.organisation):
-        return letter
-    now = timezone.now()
-    delivered_on = delivered_after_retrieval(now)
-    delivered = GrantLetter.objects.filter(pk=letter.pk, retrieved_at__isnull=True).update(
-        retrieved_at=now, retrieved_by=by, delivered_at=delivered_on
-    )
-    if delivered:
-        note = _("%(letter)s: counts as delivered on %(date)s.") % {
-            "letter": letter.get_kind_display(),
-            "date": delivered_on.strftime("%d.%m.%Y"),
-        }
-        event_record(application, EventKind.LETTER_DELIVERED, by, note)
+    letter = GrantLetter.objects.select_related("grant__application__organisation").get(pk=letter.pk)
+    if letter_retrieval_record(letter=letter, by=by):
         letter.refresh_from_db()
     return letter
 
 
 def grant_letter_tell(*, letter: GrantLetter) -> int:
-    """Tell every member of the organisation that the letter is ready in the portal; each of them once."""
+    """The letter is ready: with consent it is provided for retrieval (its ten days start now), without it goes to
+    the office to be posted. Every member of the organisation is told, each of them once."""
     from django.urls import reverse
 
+    from applications.delivery import letter_provide
     from notifications.services import notify
 
+    by_retrieval = letter_provide(letter=letter)
     grant = letter.grant
     application = grant.application
     sent = 0
@@ -412,6 +412,8 @@ def grant_letter_tell(*, letter: GrantLetter) -> int:
                 "organisation": grant.organisation.name,
                 "letter_kind": letter.kind,
                 "is_act": letter.kind in ACTS,
+                "by_post": not by_retrieval,
+                "postal_days": settings.POSTAL_DELIVERY_DAYS,
             },
             link=reverse("portal:application_detail", args=[application.pk]),
             key=f"grant-letter:{letter.pk}:{membership.user_id}",

@@ -8,7 +8,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from applications.models import DeliveredLetter, EventKind
 
 
 class BaseRate(models.Model):
@@ -547,6 +550,20 @@ class Claim(models.Model):
         ]
 
     @property
+    def hearing_letter(self):
+        """The hearing letter issued with this claim (the first of the grant's hearing letters since the hearing was
+        sent; a grant has one claim open at a time)."""
+        letters = self.grant.letters.filter(kind=GrantLetterKind.HEARING, created__gte=self.hearing_sent_at)
+        return letters.order_by("created").first()
+
+    @cached_property
+    def answer_until(self):
+        """The last day to answer the hearing, from the letter's delivery; None while it is not delivered."""
+        from grants.claims import hearing_answer_until
+
+        return hearing_answer_until(self)
+
+    @property
     def revocation_deadline(self):
         """The last day of the one-year period from knowledge of the facts."""
         from grants.finality import add_months
@@ -581,9 +598,10 @@ def grant_letter_upload_to(instance, filename):
     return f"letters/{instance.grant.application_id}/{filename}"
 
 
-class GrantLetter(models.Model):
+class GrantLetter(DeliveredLetter):
     """A letter after the decision: one per kind and number (an amendment, a hearing, a revocation, the closing
-    notice), rendered once from the figures fixed in `context`, with its delivery receipt."""
+    notice), rendered once from the figures fixed in `context`, and delivered like the decision letter (see
+    `DeliveredLetter`): provided for retrieval once rendered, or posted by the office."""
 
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(_("kind"), max_length=20, choices=GrantLetterKind.choices)
@@ -592,11 +610,13 @@ class GrantLetter(models.Model):
     file = models.FileField(_("file"), upload_to=grant_letter_upload_to, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
-    retrieved_at = models.DateTimeField(_("retrieved at"), null=True, blank=True)
-    retrieved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    delivered_at = models.DateField(_("counts as delivered on"), null=True, blank=True)
+
+    application_path = "grant__application"
+    delivered_event = EventKind.GRANT_LETTER_DELIVERED
+    to_post_event = EventKind.GRANT_LETTER_TO_POST
+    posted_event = EventKind.GRANT_LETTER_POSTED
+    message_key = "grant-letter"
+    ready = Q(rendered_at__isnull=False)
 
     class Meta:
         ordering = ["grant", "created"]
@@ -605,9 +625,34 @@ class GrantLetter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["grant", "kind", "number"], name="one_grant_letter_per_number"),
         ]
+        indexes = [
+            models.Index(
+                fields=["provided_at"],
+                condition=Q(delivered_at__isnull=True, provision_ended_at__isnull=True, provided_at__isnull=False),
+                name="grant_letter_provision_running",
+            ),
+            models.Index(
+                fields=["created"],
+                condition=Q(delivered_at__isnull=True, posted_on__isnull=True),
+                name="grant_letter_undelivered",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}: {self.grant.application}"
+
+    @property
+    def application(self):
+        return self.grant.application
+
+    @property
+    def delivery_name(self) -> str:
+        name = str(self.get_kind_display())
+        return f"{name} ({self.number})" if self.number > 1 else name
+
+    @property
+    def is_ready(self) -> bool:
+        return self.rendered_at is not None
 
 
 class ChangeKind(models.TextChoices):

@@ -132,12 +132,16 @@ def render_grant_letter(*, letter_id: int) -> bool:
 
 
 def unrendered_letters_sweep(*, grace: timedelta = timedelta(seconds=30)) -> int:
-    """Enqueue again the letters still unrendered after `grace` (at most 500 a run)."""
-    from grants.letters import unrendered_grant_letters
+    """Enqueue again the letters still unrendered after `grace`, and tell the organisation of the letters rendered
+    but never provided for retrieval (at most 500 of each a run)."""
+    from grants.letters import grant_letter_tell, unprovided_grant_letters, unrendered_grant_letters
 
     count = 0
     for letter_id in unrendered_grant_letters(grace=grace).values_list("pk", flat=True)[:500]:
         render_grant_letter.delay(letter_id=letter_id)
+        count += 1
+    for letter in unprovided_grant_letters(grace=grace).select_related("grant__application")[:500]:
+        grant_letter_tell(letter=letter)  # keyed messages: nobody is told twice
         count += 1
     return count
 

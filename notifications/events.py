@@ -101,9 +101,9 @@ EVENT_KINDS: dict[str, EventKind] = {
         EventKind("task_overdue", _("A staff task has been waiting too long"), STAFF),
         EventKind(
             "letter_to_post",
-            _("A decision letter must be sent by post"),
+            _("A letter must be sent by post"),
             STAFF,
-            _("It has legal effect: the decision is not delivered until the letter is posted."),
+            _("It has legal effect: the letter is not delivered until it is posted."),
         ),
         EventKind("proof_overdue", _("A proof of use has not arrived in time"), STAFF),
         EventKind("accessibility_feedback", _("Report of a barrier on the portal"), STAFF),

@@ -6,12 +6,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from applications.delivery_rules import delivery_of, provision_last_day
 from applications.errors import ApplicationError, NotAllowed, RecordBusy
 from grants.letters import grant_letter_download_record
 from grants.models import Grant
 from grants.selectors import grant_letters_for_member, money_position
 from grants.services import expected_final_on, payment_window_end
-from organisations.selectors import is_representative
+from organisations.selectors import is_representative, may_receive_letters
 from portal.forms import PaymentRequestForm, WaiverForm
 from portal.views import _get_application, _posted, error_list
 from workflow.grant_services import appeal_waive_and_continue, payment_request_and_start
@@ -41,7 +42,18 @@ def grant_context(grant: Grant, user) -> dict:
         "may_act": is_representative(user, grant.organisation),
         "window_end": payment_window_end(grant, timezone.localdate()),
         "proof_links": proof_links(grant) if grant.final_on else [],
-        "grant_letters": grant_letters_for_member(user).filter(grant=grant).order_by("created"),
+        "grant_letters": [
+            {
+                "letter": letter,
+                "delivery": delivery_of(letter, grant.application).value,
+                "last_day": provision_last_day(letter.provided_at) if letter.provided_at else None,
+            }
+            for letter in grant_letters_for_member(user)
+            .filter(grant=grant)
+            .select_related("retrieved_by")
+            .order_by("created")
+        ],
+        "may_receive_letters": may_receive_letters(user, grant.organisation),
         "change_reports": grant.change_reports.order_by("reported_at"),
     }
 

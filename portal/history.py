@@ -42,6 +42,19 @@ _SENTENCES = {
     EventKind.LETTER_POSTED: lambda d: (
         _("On %(date)s the office recorded that it sent the decision letter by post.") % d
     ),
+    EventKind.GRANT_LETTER_DELIVERED: lambda d: (
+        _(
+            "On %(date)s a person authorised to receive letters downloaded a letter about your grant; it counts as "
+            "delivered on the following day."
+        )
+        % d
+    ),
+    EventKind.GRANT_LETTER_TO_POST: lambda d: (
+        _("On %(date)s a letter about your grant went to the office to be sent by post.") % d
+    ),
+    EventKind.GRANT_LETTER_POSTED: lambda d: (
+        _("On %(date)s the office recorded that it sent a letter about your grant by post.") % d
+    ),
     EventKind.WITHDRAWN: lambda d: _("The application was withdrawn on %(date)s.") % d,
     EventKind.CANCELLED: lambda d: _("The office ended the procedure on %(date)s.") % d,
     EventKind.GRANT_OPENED: lambda d: _("On %(date)s the grant was opened.") % d,

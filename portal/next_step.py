@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.deadlines import berlin_date
 from applications.formatting import format_money
 from applications.models import Application, ApplicationStatus
+from grants.claims import hearing_open
 from workflow.flows import FundingFlow
 from workflow.selectors import current_step
 
@@ -133,11 +134,13 @@ def _grant_step(application: Application) -> dict | None:
         }
     if node in (GrantFlow.check_proof, GrantFlow.approve_check):
         return {"who": _("The office"), "what": _("The office checks your proof of use."), "when": None}
-    if node is GrantFlow.await_answer and claim is not None:
+    # After the day in the letter the office's decision waits while the time to answer still runs (a late delivery).
+    late_answer = node is GrantFlow.decide_revocation and claim is not None and hearing_open(claim)
+    if claim is not None and (node is GrantFlow.await_answer or late_answer):
         return {
             "who": _("You"),
             "what": _("Answer the hearing about the money to be reclaimed."),
-            "when": claim.hearing_deadline,
+            "when": claim.answer_until or claim.hearing_deadline,
         }
     if node in (GrantFlow.hear, GrantFlow.decide_revocation, GrantFlow.approve_revocation):
         return {"who": _("The office"), "what": _("The office decides whether money is to be repaid."), "when": None}

@@ -21,7 +21,8 @@ from applications.assessment import (
     required_documents_for,
     third_party_total,
 )
-from applications.delivery import delivery_of, letter_download_record, provision_last_day
+from applications.delivery import letter_download_record
+from applications.delivery_rules import delivery_of, provision_last_day
 from applications.downloads import document_response
 from applications.errors import ApplicationError, NotAllowed
 from applications.models import EDITABLE_STATUSES, ApplicationStatus, Call

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from applications.delivery import delivered_after_posting, delivered_after_retrieval, provision_last_day
+from applications.delivery_rules import delivered_after_posting, delivered_after_retrieval, provision_last_day
 from applications.models import ApplicationEvent, DecisionLetter, EventKind
 from notifications.models import Notification
 from organisations.models import OrganisationEvent
@@ -283,5 +283,5 @@ def test_without_consent_the_letter_is_to_be_posted_at_once(client, decided, ali
 
     client.force_login(clerk)
     work_list = page_of(client.get("/staff/"))
-    assert said("Decision letters to send by post") in work_list
+    assert said("Letters to send by post") in work_list
     assert letter.decision.application.reference in work_list

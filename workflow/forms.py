@@ -157,11 +157,13 @@ class PostingForm(UserTextFormMixin, forms.Form):
         help_text=_("The letter counts as delivered %(days)s days after posting (§ 41(2) VwVfG)."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, letter, **kwargs):
         from django.conf import settings
         from django.utils import timezone
 
+        self.letter = letter  # one form per letter on a page: its own field ids
         kwargs.setdefault("initial", {"posted_on": timezone.localdate()})
+        kwargs.setdefault("auto_id", f"id_{letter.message_key}-{letter.pk}_%s")
         super().__init__(*args, **kwargs)
         field = self.fields["posted_on"]
         field.help_text = field.help_text % {"days": settings.POSTAL_DELIVERY_DAYS}

@@ -145,5 +145,11 @@ def claim_answer_and_continue(*, claim, by, answer: str):
 
     task = _organisation_task(claim.grant, GrantFlow.await_answer)
     if task is None:
-        raise TaskUnavailable(_("The time to answer this hearing has ended."))
+        # The flow's timer fires on the day in the letter; where the letter was delivered late, the time to answer
+        # runs on after it (grants.claims.answer_period_end) and the answer goes to the office's open decision.
+        from grants.claims import hearing_open
+
+        if not hearing_open(claim):
+            raise TaskUnavailable(_("The time to answer this hearing has ended."))
+        return claim_answer(claim=claim, by=by, answer=answer)
     return task_complete(task=task, by=by, action=lambda process: claim_answer(claim=claim, by=by, answer=answer))

@@ -21,7 +21,7 @@ from workflow.forms import AppealEndForm, AppealRecordForm, ApprovalForm, Paymen
 from workflow.grant_forms import HearingForm, InterimReviewForm, ProofCheckForm, RepaymentForm, RevocationForm
 from workflow.grant_services import appeal_end_and_continue
 from workflow.messages import tell_organisation
-from workflow.views import HumanTaskView, task_ended_page
+from workflow.views import HumanTaskView, delivery_row, task_ended_page
 
 
 class _PaymentTaskView(HumanTaskView):
@@ -110,8 +110,9 @@ class GrantLetterView(LoginRequiredMixin, View):
         return FileResponse(letter.file.open("rb"), filename=filename, content_type="application/pdf")
 
 
-def grant_section(request, application) -> dict:
-    """What the staff application page shows of the grant: money, payments, appeals, and the appeal form."""
+def grant_section(request, application, posting_form=None) -> dict:
+    """What the staff application page shows of the grant: money, payments, appeals, the letters after the decision
+    with their delivery (and the form to record a posting), and the appeal form."""
     grant = Grant.objects.filter(application=application).first()
     if grant is None:
         return {}
@@ -122,11 +123,25 @@ def grant_section(request, application) -> dict:
         "money": money_position(grant),
         "grant_payments": grant.payment_requests.select_related("certified_by", "released_by").order_by("number"),
         "appeals": grant.appeals.all(),
-        "grant_letters": grant.letters.select_related("retrieved_by").order_by("created"),
+        "grant_letters": grant_letter_rows(request.user, grant, application, posting_form),
         "change_reports": grant.change_reports.select_related("proposed_by", "approved_by").order_by("reported_at"),
         "final_on": expected_final_on(grant),
         "appeal_form": ((AppealEndForm() if pending else AppealRecordForm()) if may_record else None),
     }
+
+
+def grant_letter_rows(user, grant, application, posting_form=None) -> list[dict]:
+    """Each letter after the decision with where its delivery stands; for an administrative act once delivered, the
+    day it becomes final unless appealed (one month after delivery, by whichever way it was delivered)."""
+    from grants.finality import final_from
+    from grants.letters import ACTS
+
+    rows = []
+    for letter in grant.letters.select_related("retrieved_by", "posted_by").order_by("created"):
+        row = delivery_row(user, letter, application, posting_form)
+        row["final_on"] = final_from(letter.delivered_at) if letter.kind in ACTS and letter.delivered_at else None
+        rows.append(row)
+    return rows
 
 
 class _GrantTaskView(HumanTaskView):

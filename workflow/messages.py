@@ -48,24 +48,3 @@ def tell_staff_involved(application: Application, process, event: str, exclude=N
     link = reverse("workflow:application", args=[application.pk])
     for user in get_user_model().objects.filter(pk__in=ids):
         notify(recipient=user, event=event, context=_context(application, **extra), link=link)
-
-
-def tell_office_to_post(application: Application, letter) -> int:
-    """The clerks and programme administrators of the programme: this decision letter must go by post (no consent
-    to electronic delivery, or not retrieved within ten days). Each of them once per letter."""
-    from workflow.tasks import ProgrammeTeams, _users_with_permission
-
-    teams = ProgrammeTeams()
-    office = {
-        user.pk: user
-        for permission in ("applications.check_application", "applications.assign_reviewers")
-        for user in _users_with_permission(permission)
-        if teams.works_on(user, application.call.programme_id)
-    }
-    link = reverse("workflow:application", args=[application.pk])
-    context = _context(application, not_retrieved=letter.provision_ended_at is not None)
-    written = 0
-    for user in office.values():
-        key = f"letter-to-post:{letter.pk}:{user.pk}"
-        written += notify(recipient=user, event="letter_to_post", context=context, link=link, key=key) is not None
-    return written

@@ -273,23 +273,19 @@ def escalate_overdue_tasks() -> int:
 
 
 def letter_provisions_end(now=None) -> int:
-    """End the provision of decision letters not retrieved within ten days of the notification, and tell the office
-    to post them; each letter once (a conditional UPDATE, keyed messages). Returns how many it ended."""
-    from django.db import transaction
-
+    """End the provision of letters (the decision letters and the letters after the decision) not retrieved within
+    ten days of the notification; the office is told to post them. Each letter once (a conditional UPDATE, keyed
+    messages). Returns how many it ended, at most 500 of each kind a run."""
     from applications.delivery import letter_provision_end, letter_provisions_due
-    from workflow.messages import tell_office_to_post
+    from applications.models import DecisionLetter
+    from grants.models import GrantLetter
 
     ended = 0
-    due = letter_provisions_due(now).select_related(
-        "decision__application__call", "decision__application__organisation"
-    )
-    for letter in due.order_by("provided_at")[:500]:
-        with transaction.atomic():
-            if letter_provision_end(letter=letter, now=now):
-                letter.refresh_from_db()
-                tell_office_to_post(letter.decision.application, letter)
-                ended += 1
+    for model in (DecisionLetter, GrantLetter):
+        path = model.application_path
+        due = letter_provisions_due(now, model).select_related(f"{path}__call", f"{path}__organisation")
+        for letter in due.order_by("provided_at")[:500]:
+            ended += letter_provision_end(letter=letter, now=now)
     return ended
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from grants.models import GrantLetter
 from workflow import grant_views, views
 
 app_name = "workflow"
@@ -26,5 +27,10 @@ urlpatterns = [
         "applications/<int:pk>/letters/<int:letter_pk>/posted/",
         views.LetterPostedView.as_view(),
         name="letter_posted",
+    ),
+    path(
+        "applications/<int:pk>/grant-letters/<int:letter_pk>/posted/",
+        views.LetterPostedView.as_view(model=GrantLetter),
+        name="grant_letter_posted",
     ),
 ]

@@ -12,7 +12,7 @@ from django.views import View
 
 from applications.errors import ApplicationError, NotAllowed, RecordBusy
 from applications.models import OPEN_STATUSES, DecisionLetter
-from applications.selectors import applications_for_staff
+from applications.selectors import applications_for_staff, may_record_posting
 from applications.services import (
     completeness_confirm,
     decision_approve,
@@ -96,17 +96,31 @@ class WorklistView(LoginRequiredMixin, View):
         return render(request, "workflow/task_list.html", context, status=400 if form.errors else 200)
 
     def letters_to_post(self, user) -> list | None:
-        """Decision letters of the user's programmes that the office must post (at most 50, the oldest first)."""
+        """Letters of the user's programmes that the office must post, the decision letters and the letters after
+        the decision (at most 50, those waiting longest first)."""
         from applications.delivery import letters_to_post
         from applications.selectors import programme_scope
+        from grants.models import GrantLetter
 
         if not may_record_posting(user):
             return None
-        letters = letters_to_post()
         scope = programme_scope(user)
-        if scope is not None:
-            letters = letters.filter(decision__application__call__programme__in=scope)
-        return list(letters[:50])
+        rows = []
+        for model in (DecisionLetter, GrantLetter):
+            letters = letters_to_post(model)
+            if scope is not None:
+                letters = letters.filter(**{f"{model.application_path}__call__programme__in": scope})
+            rows += [
+                {
+                    "letter": letter,
+                    "application": letter.application,
+                    "name": letter.delivery_name or model._meta.verbose_name,
+                    "anchor": f"{letter.message_key}-{letter.pk}",
+                    "since": letter.provision_ended_at or letter.created,
+                }
+                for letter in letters[:50]
+            ]
+        return sorted(rows, key=lambda row: row["since"])[:50]
 
 
 class WorklistExportView(WorklistView):
@@ -417,39 +431,52 @@ class ApplicationView(LoginRequiredMixin, View):
             "events": events,
             "may_cancel": may_cancel,
             "cancel_form": form or (CancelForm() if may_cancel else None),
-            **grant_section(request, application),
+            **grant_section(request, application, posting_form),
         }
 
     def letter_rows(self, request, application, decisions, posting_form=None) -> list[dict]:
-        """Each letter with where its delivery stands, and for a letter to post, the form to record the posting."""
-        from applications.delivery import Delivery, delivery_of, provision_last_day
-
-        rows = []
-        for decision in decisions:
-            letter = getattr(decision, "letter", None)
-            if letter is None:
-                continue
-            delivery = delivery_of(letter, application)
-            form = None
-            if delivery == Delivery.TO_POST and may_record_posting(request.user):
-                form = posting_form if posting_form and posting_form.letter_pk == letter.pk else PostingForm()
-            rows.append(
-                {
-                    "letter": letter,
-                    "delivery": delivery.value,
-                    "last_day": provision_last_day(letter.provided_at) if letter.provided_at else None,
-                    "posting_form": form,
-                }
-            )
-        return rows
+        """Each decision letter with where its delivery stands, and for a letter to post, the form to record it."""
+        return [
+            delivery_row(request.user, decision.letter, application, posting_form)
+            for decision in decisions
+            if getattr(decision, "letter", None) is not None
+        ]
 
 
-def may_record_posting(user) -> bool:
-    return user.has_perm("applications.check_application") or user.has_perm("applications.assign_reviewers")
+POSTING_URLS = {
+    "applications.DecisionLetter": "workflow:letter_posted",
+    "grants.GrantLetter": "workflow:grant_letter_posted",
+}
+
+
+def delivery_row(user, letter, application, posting_form=None) -> dict:
+    """Where a letter's delivery stands (any kind of letter), and for a letter to post, the form to record the
+    posting: `posting_form` when it was just sent for this letter and refused, with the input kept."""
+    from django.urls import reverse
+
+    from applications.delivery_rules import Delivery, delivery_of, provision_last_day
+
+    delivery = delivery_of(letter, application)
+    form = None
+    if delivery == Delivery.TO_POST and letter.is_ready and may_record_posting(user):
+        if posting_form is not None and posting_form.letter == letter:
+            form = posting_form
+        else:
+            form = PostingForm(letter=letter)
+    return {
+        "letter": letter,
+        "delivery": delivery.value,
+        "last_day": provision_last_day(letter.provided_at) if letter.provided_at else None,
+        "posting_form": form,
+        "posting_url": reverse(POSTING_URLS[type(letter)._meta.label], args=[application.pk, letter.pk]),
+    }
 
 
 class LetterPostedView(ApplicationView):
-    """Staff record that they sent a decision letter by post; its delivery date follows from the posting date."""
+    """Staff record that they sent a letter by post (a decision letter, or with `model` a letter after the decision);
+    its delivery date follows from the posting date."""
+
+    model = DecisionLetter
 
     def post(self, request, pk, letter_pk):
         from applications.delivery import letter_posting_record
@@ -458,9 +485,8 @@ class LetterPostedView(ApplicationView):
         if not may_record_posting(request.user):
             raise PermissionDenied
         application = get_object_or_404(applications_for_staff(request.user), pk=pk)
-        letter = get_object_or_404(DecisionLetter, pk=letter_pk, decision__application=application)
-        form = PostingForm(request.POST)
-        form.letter_pk = letter.pk
+        letter = get_object_or_404(self.model, pk=letter_pk, **{self.model.application_path: application})
+        form = PostingForm(request.POST, letter=letter)
         if form.is_valid():
             try:
                 letter = letter_posting_record(letter=letter, by=request.user, posted_on=form.cleaned_data["posted_on"])

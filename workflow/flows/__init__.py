@@ -8,7 +8,7 @@ from viewflow.workflow import flow, lock
 from applications.delivery import letter_provide
 from applications.models import Application, ApplicationStatus, DecisionOutcome, DecisionStatus
 from workflow import tasks, views
-from workflow.messages import tell_office_to_post, tell_organisation, tell_reviewer
+from workflow.messages import tell_organisation, tell_reviewer
 from workflow.models import EarlyStartProcess, FundingProcess
 from workflow.nodes import CeleryHandle, FourEyesView, OrganisationTask, ReviewTask
 
@@ -211,12 +211,11 @@ class FundingFlow(flow.Flow):
     def send_decision_available(self, activation):
         application = activation.process.application
         letter = application.current_decision.letter
-        by_retrieval = letter_provide(letter=letter)  # with consent, the ten days for retrieval start now
+        # With consent, the ten days for retrieval start now; without, the office is told to post the letter.
+        by_retrieval = letter_provide(letter=letter)
         tell_organisation(
             application, "decision_available", by_post=not by_retrieval, postal_days=settings.POSTAL_DELIVERY_DAYS
         )
-        if not by_retrieval:
-            tell_office_to_post(application, letter)
 
     def start_grant(self, activation):
         from grants.services import grant_open
