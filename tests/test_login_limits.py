@@ -220,3 +220,38 @@ def test_an_applicants_session_is_not_ended_by_the_staff_timeout(client, alice, 
     frozen.shift(dt.timedelta(hours=3))
     assert client.get("/messages/").status_code == 200
     assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_the_number_of_trusted_proxies_comes_from_the_environment_and_must_not_be_negative(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    def start(value: str) -> subprocess.CompletedProcess:
+        clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+        return subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from allauth import app_settings as a; print(a.TRUSTED_PROXY_COUNT)",
+            ],
+            env={
+                **clean,
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "DATA_DIR": str(tmp_path),
+                "TRUSTED_PROXY_COUNT": value,
+            },
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    shown = start("2")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "2"
+    refused = start("-1")
+    assert refused.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0 or more" in refused.stderr
