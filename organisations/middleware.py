@@ -69,8 +69,16 @@ LAST_SEEN_KEY = "staff_last_seen"
 IS_STAFF_KEY = "staff_idle_timeout"
 
 
+def note_login(sender, request, user, **kwargs) -> None:
+    """At login: whether the idle timeout applies, and the first activity (saves queries on the next request)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[IS_STAFF_KEY] = bool(user.is_staff or is_staff_member(user))
+    request.session[LAST_SEEN_KEY] = time.time()
+
+
 def session_is_staff(request) -> bool:
-    """Whether this session's user is staff, worked out once per session (roles rarely change mid-session)."""
+    """Whether this session's user is staff, noted at login (roles rarely change mid-session)."""
     if IS_STAFF_KEY not in request.session:
         user = request.user
         request.session[IS_STAFF_KEY] = bool(user.is_staff or is_staff_member(user))

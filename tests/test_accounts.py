@@ -40,7 +40,8 @@ def test_a_wrong_password_is_explained_and_the_email_is_kept(client, alice):
     assert "nicht korrekt" in page or "nicht richtig" in page or "falsch" in page.lower()
 
 
-def test_repeated_failed_logins_are_rate_limited_even_with_the_right_password(client, alice):
+def test_repeated_failed_logins_are_rate_limited_even_with_the_right_password(client, alice, time_machine):
+    time_machine.move_to("2026-03-02 10:00 +01:00", tick=False)
     for _ in range(5):
         client.post("/accounts/login/", {"login": alice.email, "password": "falsch"})
     blocked = client.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})

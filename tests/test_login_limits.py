@@ -151,7 +151,7 @@ def superuser(db):
     return UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
 
 
-def test_the_admin_login_goes_through_the_limited_accounts_login(client, superuser):
+def test_the_admin_login_goes_through_the_limited_accounts_login(client, superuser, frozen):
     response = client.get("/admin/", follow=True)
     assert response.redirect_chain[-1][0] == "/accounts/login/?next=/admin/"
 
