@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organisations.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "organisations.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -122,15 +123,45 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Failed logins are limited twice. Per client address (below), generously, so that an office behind one NAT address
+# is not shut out by a few typos. Per account, by a growing delay instead of a lock (organisations/login_delay.py):
+# after LOGIN_FREE_FAILURES failures an account's next attempt waits 2, 4, 8, … seconds, at most
+# LOGIN_MAX_DELAY_SECONDS, so nobody can lock a chosen person out for longer than that.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "20/5m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Teilhabe] "
 ACCOUNT_ADAPTER = "organisations.adapter.AccountAdapter"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 5)
+LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 900)
+if LOGIN_FREE_FAILURES < 1 or LOGIN_MAX_DELAY_SECONDS < 2:
+    raise ImproperlyConfigured(
+        "LOGIN_FREE_FAILURES must be at least 1 and LOGIN_MAX_DELAY_SECONDS at least 2 "
+        f"(now {LOGIN_FREE_FAILURES} and {LOGIN_MAX_DELAY_SECONDS})."
+    )
+
+# The client address that rate limits count by. Behind proxies that append to X-Forwarded-For (the TLS proxy in
+# front of gunicorn), set TRUSTED_PROXY_COUNT to their number: the address that the outermost trusted proxy saw is
+# used. 0 (the default) trusts no header and uses the address of the connection itself; a client can forge
+# X-Forwarded-For, so never set it higher than the number of proxies you run.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Staff (any staff role or permission, superusers) are logged out after this many minutes without a request; a
+# notice a few minutes before offers to stay logged in. Members of organisations keep the normal session.
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
+STAFF_SESSION_WARNING_MINUTES = env_int("STAFF_SESSION_WARNING_MINUTES", 5)
+if not 1 <= STAFF_SESSION_WARNING_MINUTES < STAFF_SESSION_IDLE_MINUTES:
+    raise ImproperlyConfigured(
+        "STAFF_SESSION_WARNING_MINUTES must be at least 1 and less than STAFF_SESSION_IDLE_MINUTES "
+        f"(now {STAFF_SESSION_WARNING_MINUTES} and {STAFF_SESSION_IDLE_MINUTES})."
+    )
 
 # Languages: German is the official language and the default; the UI source strings are English.
 LANGUAGE_CODE = "de"

@@ -24,7 +24,7 @@
 
     function refresh() {
       if (paused || document.hidden || region.contains(document.activeElement)) { return; }
-      fetch(url, { credentials: "same-origin" })
+      fetch(url, { credentials: "same-origin", headers: { "X-Background-Request": "1" } })
         .then(function (response) {
           if (!response.ok || response.redirected) { throw new Error(response.status); }
           return response.text();

@@ -13,7 +13,7 @@
 
     function ask() {
       if (asked++ > 120) { return; }
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json", "X-Background-Request": "1" } })
         .then(function (response) {
           if (!response.ok || response.redirected) { throw new Error(response.status); }
           return response.json();
