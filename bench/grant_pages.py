@@ -6,7 +6,7 @@ Fill a PostgreSQL database first (see bench/staff_pages.py; 20,000 applications 
         --applications 20000 --calls 10 --organisations 1000
 Then:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/teilhabe_bench REDIS_URL=redis://127.0.0.1:6379/14 \\
-        .venv/bin/python bench/grant_pages.py [rounds]
+        .venv/bin/python bench/grant_pages.py [rounds] [--without-gc-freeze]
 
 In-process through Django's whole stack (middleware, session, permissions, queries, templates), so the figures are
 server time without the network. Measured, `rounds` times each (default 30): a representative requests money on the
@@ -34,7 +34,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
-django.setup()
+if "--without-gc-freeze" in sys.argv:  # to compare: the process as it was before config.wsgi settled its memory
+    django.setup()
+else:
+    import config.wsgi  # noqa: E402, F401  (sets Django up as gunicorn does, with its settled memory)
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -272,4 +275,5 @@ def other_pages(rounds, record, clients, clerk, approver, officer):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    main(int(numbers[0]) if numbers else 30)
