@@ -4,6 +4,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,47 @@ def parse_amount(raw: str) -> Decimal:
     return value
 
 
-class MoneyField(forms.DecimalField):
+def localised_number(value) -> str:
+    """A limit the way the page writes numbers: 0,01 and 9.999.999.999,99 in German, 0.01 in English."""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+class _LocalisedLimit:
+    """Names its limit in the page's number format; Django's validators put "0.01" into a German sentence."""
+
+    def __call__(self, value):
+        cleaned = self.clean(value)
+        limit = self.limit_value() if callable(self.limit_value) else self.limit_value
+        if self.compare(cleaned, limit):
+            params = {"limit_value": localised_number(limit), "show_value": cleaned, "value": value}
+            raise ValidationError(self.message, code=self.code, params=params)
+
+
+class LocalisedMinValueValidator(_LocalisedLimit, MinValueValidator):
+    pass
+
+
+class LocalisedMaxValueValidator(_LocalisedLimit, MaxValueValidator):
+    pass
+
+
+def _localised(validator):
+    if type(validator) is MinValueValidator:
+        return LocalisedMinValueValidator(validator.limit_value, validator.message)
+    if type(validator) is MaxValueValidator:
+        return LocalisedMaxValueValidator(validator.limit_value, validator.message)
+    return validator
+
+
+class LocalisedLimitsMixin:
+    """For number form fields: min_value and max_value errors show the limit in the page's number format."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [_localised(validator) for validator in self.validators]
+
+
+class MoneyField(LocalisedLimitsMixin, forms.DecimalField):
     default_error_messages = {
         "invalid": _("Enter an amount in euros, for example 1.500,00."),
     }
