@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from applications.fields import parse_amount
+from applications.fields import AmbiguousAmount, parse_amount
 from applications.models import Application, ApplicationStatus
 from tests.factories import ApplicationFactory, CallFactory
 
@@ -186,6 +186,18 @@ def test_a_staff_proposal_to_approve_needs_an_amount(client, in_decision, clerk)
 )
 def test_amounts_are_read_the_way_people_write_them(typed, amount):
     assert parse_amount(typed) == Decimal(amount)
+
+
+@pytest.mark.parametrize(("typed", "thousands"), [("1,500", "1500"), ("12,345", "12345")])
+def test_a_comma_before_three_digits_is_asked_about_unless_the_page_writes_numbers_the_english_way(typed, thousands):
+    # "1,500" used to be read as 1500 everywhere; on a German page it may as well mean 1,50, so it is asked about.
+    assert parse_amount(typed, comma_groups_thousands=True) == Decimal(thousands)
+    with pytest.raises(AmbiguousAmount):
+        parse_amount(typed)
+
+
+def test_several_comma_groups_cannot_be_cents_and_stay_thousands():
+    assert parse_amount("1,234,567") == Decimal("1234567")
 
 
 @pytest.mark.parametrize("typed", ["", "abc", "1,2,3", "NaN", "Infinity", "--5"])

@@ -189,7 +189,9 @@ def test_staff_in_a_programme_team_see_only_that_programme(client, alice, call, 
 
     assert task_links(client.get("/staff/queue/").content.decode(), tasks) == [True, False]
     assert client.get(f"/staff/applications/{theirs.pk}/").status_code == 404
-    assert client.get(f"/staff/tasks/{tasks[1].pk}/").status_code == 403
+    # Another programme's task is answered like one that does not exist: a 403 would tell that it exists.
+    assert client.get(f"/staff/tasks/{tasks[1].pk}/").status_code == 404
+    assert client.get(f"/staff/tasks/{tasks[1].pk}/").status_code == client.get("/staff/tasks/999999/").status_code
     assert client.get(f"/staff/applications/{ours.pk}/").status_code == 200
     rows = b"".join(client.get("/staff/queue/export.csv").streaming_content).decode("utf-8-sig")
     assert ours.reference in rows and theirs.reference not in rows
@@ -322,3 +324,11 @@ def test_a_task_page_finds_its_task_with_the_process_and_what_it_is_about_in_two
             task = open_task_for_staff(clerk, task_id)
             application = task.process.application
             assert (application.call.programme.title_de, application.organisation.name) == expected, kind
+
+
+def test_in_their_own_programme_a_task_for_another_role_is_refused_not_hidden(client, alice, call, reviewer):
+    task = open_task(submitted(alice, call), FundingFlow.check_completeness)
+    call.programme.staff.add(reviewer)
+    client.force_login(reviewer)
+
+    assert client.get(f"/staff/tasks/{task.pk}/").status_code == 403

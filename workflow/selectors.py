@@ -52,8 +52,16 @@ def staff_tasks(user) -> QuerySet[Task]:
     return tasks
 
 
-def open_staff_task_exists(task_id: int) -> bool:
-    return Task.objects.filter(pk=task_id, flow_task__in=STAFF_NODES, status__in=[STATUS.NEW, STATUS.ASSIGNED]).exists()
+def open_staff_task_exists(user, task_id: int) -> bool:
+    """Whether an open staff task with this id exists within the user's programmes. Outside them the answer must
+    be the same as for an id that does not exist, so that nobody learns what goes on in other programmes."""
+    from applications.selectors import programme_scope
+
+    tasks = Task.objects.filter(pk=task_id, flow_task__in=STAFF_NODES, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+    scope = programme_scope(user)
+    if scope is not None:
+        tasks = tasks.filter(on_staff_process(programme__in=scope))
+    return tasks.exists()
 
 
 def open_task_for_staff(user, task_id: int) -> Task | None:

@@ -224,7 +224,7 @@ class TaskView(LoginRequiredMixin, View):
             ended = _task_seen_by(request.user, task_id)
             if ended is not None:
                 return task_ended_page(request, ended)
-            if open_staff_task_exists(task_id):
+            if open_staff_task_exists(request.user, task_id):
                 raise PermissionDenied(_("This task belongs to another role or person."))
             raise Http404
         return task.flow_task.view(request, task=task)
