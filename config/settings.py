@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "config.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, see there
+    "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
     "viewflow",
@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "portal",
     "reporting",
     "demo",
+]
+
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "config.staticfiles.AppDirectoriesFinder",  # leaves out a stray copy of fonts in viewflow, see there
 ]
 
 MIDDLEWARE = [

@@ -2,12 +2,16 @@
 
 django-viewflow ships a stray copy of the roboto-fontface package whose CSS points at font files it does not
 ship. The manifest storage aborts `collectstatic` on such a reference, leaves no manifest, and then every page is
-a 500. Nothing of ours uses that copy, so the plain `manage.py collectstatic --noinput` skips it (Django's way to
-change the ignored patterns is this subclass in INSTALLED_APPS).
+a 500. Nothing of ours uses that copy, so the app finder leaves it out: the plain `manage.py collectstatic
+--noinput` works, and `django.contrib.staticfiles` stays in INSTALLED_APPS under its own name (test servers look
+for it there to serve static files).
 """
 
-from django.contrib.staticfiles.apps import StaticFilesConfig as DjangoStaticFilesConfig
+from django.contrib.staticfiles import finders
+
+IGNORED = ["viewflow/fonts/roboto/node_modules/*"]
 
 
-class StaticFilesConfig(DjangoStaticFilesConfig):
-    ignore_patterns = [*DjangoStaticFilesConfig.ignore_patterns, "viewflow/fonts/roboto/node_modules/*"]
+class AppDirectoriesFinder(finders.AppDirectoriesFinder):
+    def list(self, ignore_patterns):
+        return super().list([*(ignore_patterns or []), *IGNORED])
