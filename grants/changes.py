@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from applications.budget import budget_require
 from applications.formatting import format_money
-from grants.errors import ApplicationError, NotAllowed
+from grants.errors import ApplicationError, NotAllowed, require_perm
 from grants.letters import grant_letter_issue
 from grants.locks import locked
 from grants.models import (
@@ -108,15 +108,10 @@ def _locked(report: ChangeReport, status: str) -> ChangeReport:
     return report
 
 
-def _require(user, permission: str, message: str) -> None:
-    if not user.has_perm(permission):
-        raise NotAllowed(message)
-
-
 @transaction.atomic
 def change_note(*, report: ChangeReport, by, note: str = "") -> ChangeReport:
     """The change stays within the tolerance: the clerk notes it; no letter, the grant stays as it is."""
-    _require(by, CLERK_PERMISSION, _("You may not assess changes."))
+    require_perm(by, CLERK_PERMISSION, _("You may not assess changes."))
     report = _locked(report, ChangeStatus.REPORTED)
     if not change_assessment(report).within_tolerance:
         raise ApplicationError(_("This change goes beyond what the plan allows; propose an amendment decision."))
@@ -146,7 +141,7 @@ def change_refuse(*, report: ChangeReport, by, note: str) -> ChangeReport:
 @transaction.atomic
 def change_propose(*, report: ChangeReport, by, amount, period_end: date | None = None, note: str = "") -> ChangeReport:
     """Beyond the tolerance: the clerk proposes the amended grant (amount, period end) for a second person."""
-    _require(by, CLERK_PERMISSION, _("You may not assess changes."))
+    require_perm(by, CLERK_PERMISSION, _("You may not assess changes."))
     report = _locked(report, ChangeStatus.REPORTED)
     if change_assessment(report).within_tolerance:
         raise ApplicationError(_("This change stays within what the plan allows; note it instead."))
@@ -177,7 +172,7 @@ def _require_budget(grant: Grant, amount: Decimal) -> None:
 def change_approve(*, report: ChangeReport, by) -> ChangeReport:
     """The second person approves the amendment: plan version N+1, the grant's new amount and period, and the
     amendment letter (Änderungsbescheid)."""
-    _require(by, APPROVER_PERMISSION, _("You may not approve amendment decisions."))
+    require_perm(by, APPROVER_PERMISSION, _("You may not approve amendment decisions."))
     report = _locked(report, ChangeStatus.PROPOSED)
     if report.proposed_by_id == by.pk:
         raise NotAllowed(_("You proposed this amendment, so a second person must approve it."))
